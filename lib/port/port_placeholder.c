@@ -1,0 +1,2 @@
+/* placeholder until the library lands */
+int wt_port_placeholder;
