@@ -72,10 +72,13 @@ _Static_assert(sizeof(struct wt_flow_key) == 40, "flow key layout");
 #define WT_DIR_TOSERVER 0
 #define WT_DIR_TOCLIENT 1
 
+/** flow_id layout: worker id (6 bits) above a 45-bit per-worker sequence. */
+#define WT_FLOW_ID_WORKER_SHIFT 45
+
 /** One flow. Owned by one worker; never shared. */
 struct wt_flow {
 	struct wt_flow_key key;
-	uint64_t flow_id;         /* unique per sensor run: worker id in the top 8 bits */
+	uint64_t flow_id;         /* unique per sensor run, < 2^51: worker id in bits 45-50 */
 	uint64_t start_ns;        /* first packet timestamp */
 	uint64_t last_ns;         /* last packet timestamp */
 	uint64_t pkts[2];         /* [WT_DIR_TOSERVER], [WT_DIR_TOCLIENT] */

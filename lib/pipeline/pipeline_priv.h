@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to lib/pipeline: pieces shared by the setup code and the loops. */
+#ifndef WT_PIPELINE_PRIV_H
+#define WT_PIPELINE_PRIV_H
+
+#include <rte_cycles.h>
+
+#include "wt_pipeline.h"
+
+/* Idle polls before an lcore with idle-sleep-us > 0 sleeps. */
+#define WT_PIPE_IDLE_SPINS 64
+
+/** Flow table end callback: turns the ended flow into a `flow` event (runs on the worker). */
+void wt_pipeline_worker_flow_end(void *arg, const struct wt_flow *f, enum wt_flow_end reason,
+				 uint64_t now_ns);
+
+/* Back off when idle: spin a while, then sleep idle-sleep-us (oversubscribed CPUs). */
+static inline void
+wt_pipe_idle(const struct wt_pipeline *pl, unsigned int *idle)
+{
+	if (++*idle < WT_PIPE_IDLE_SPINS) {
+		rte_pause();
+		return;
+	}
+	if (pl->conf->idle_sleep_us)
+		rte_delay_us_sleep(pl->conf->idle_sleep_us);
+	else
+		rte_pause();
+}
+
+#endif /* WT_PIPELINE_PRIV_H */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Gathers every stage's counters into one snapshot and prints it for people: a drop nobody can
+ * see is a bug, so every non-zero loss is listed by reason. */
+#include <string.h>
+
+#include "wt_stats.h"
+
+void
+wt_stats_collect(struct wt_stats *st, const struct wt_pipeline *pl, const struct wt_port_set *ps)
+{
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < ps->n_ports; i++) {
+		struct wt_port_stats p;
+
+		if (wt_port_stats_get(&ps->ports[i], &p) != 0)
+			continue;
+		st->rx_pkts += p.ipackets;
+		st->rx_bytes += p.ibytes;
+		st->imissed += p.imissed;
+		st->ierrors += p.ierrors;
+		st->rx_nombuf += p.rx_nombuf;
+	}
+	for (unsigned int r = 0; r < pl->n_rx; r++) {
+		const struct wt_rx_lcore *rx = &pl->rx[r];
+
+		st->decoded += rx->dec.ok;
+		for (int d = 1; d < WT_DECODE_DROP__MAX; d++)
+			st->undecoded[d] += rx->dec.drops[d];
+		for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
+			st->pipe_drops[d] += rx->drops[d];
+	}
+	for (unsigned int w = 0; w < pl->n_wk; w++) {
+		const struct wt_worker_lcore *wk = &pl->wk[w];
+		struct wt_flow_stats fs;
+
+		st->decoded += wk->dec.ok;
+		for (int d = 1; d < WT_DECODE_DROP__MAX; d++)
+			st->undecoded[d] += wk->dec.drops[d];
+		for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
+			st->pipe_drops[d] += wk->drops[d];
+		st->worker_pkts += wk->pkts;
+		st->worker_events += wk->events;
+		if (wk->ft == NULL)
+			continue;
+		wt_flow_stats_get(wk->ft, &fs);
+		st->flows_created += fs.created;
+		st->flows_active += fs.active;
+		st->flows_peak += fs.peak_active;
+		for (int e = 0; e < WT_FLOW_END__MAX; e++)
+			st->flows_ended[e] += fs.ended[e];
+		st->flow_capacity += fs.capacity;
+		st->flow_bytes_per_flow = fs.bytes_per_flow;
+		st->flow_memory += fs.memory;
+	}
+	for (unsigned int x = 0; x < pl->n_ex; x++) {
+		struct wt_export_stats es;
+
+		for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
+			st->pipe_drops[d] += pl->ex[x].drops[d];
+		if (pl->ex[x].ex == NULL)
+			continue;
+		wt_export_stats_get(pl->ex[x].ex, &es);
+		wt_export_stats_add(&st->exp, &es);
+	}
+	for (int d = 1; d < WT_DECODE_DROP__MAX; d++)
+		st->undecoded_total += st->undecoded[d];
+	st->drops_total = st->imissed + st->ierrors + st->rx_nombuf +
+			  st->exp.cnt[WT_EXPORT_CNT_DR_FAILED] + st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT] +
+			  st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST];
+	for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
+		st->drops_total += st->pipe_drops[d];
+}
+
+static void
+print_reasons(FILE *out, const char *prefix, const struct wt_export_reasons *r)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		fprintf(out, "  %s.%s: %llu\n", prefix, r->r[i].name, (unsigned long long)r->r[i].count);
+	if (r->other)
+		fprintf(out, "  %s.other: %llu\n", prefix, (unsigned long long)r->other);
+}
+
+void
+wt_stats_print_summary(FILE *out, const struct wt_stats *st, double elapsed_s)
+{
+	char name[64];
+	uint64_t events = 0;
+
+#define P(k, v) fprintf(out, "%s: %llu\n", (k), (unsigned long long)(v))
+	fprintf(out, "== wiretrail summary ==\n");
+	fprintf(out, "elapsed_s: %.3f\n", elapsed_s);
+	P("packets", st->rx_pkts);
+	P("bytes", st->rx_bytes);
+	P("decoded", st->decoded);
+	P("undecoded", st->undecoded_total);
+	P("flows", st->flows_created);
+	P("flows.active", st->flows_active);
+	for (int e = 0; e < WT_FLOW_END__MAX; e++) {
+		snprintf(name, sizeof(name), "flows.ended.%s", wt_flow_end_names[e]);
+		P(name, st->flows_ended[e]);
+	}
+	P("flow.bytes_per_flow", st->flow_bytes_per_flow);
+	P("flow.memory", st->flow_memory);
+	for (int t = 0; t < WT_EVENT__MAX; t++) {
+		snprintf(name, sizeof(name), "events.%s", wt_event_type_names[t]);
+		P(name, st->exp.events[t]);
+		events += st->exp.events[t];
+	}
+	P("events", events);
+	P("kafka.produced", st->exp.cnt[WT_EXPORT_CNT_PRODUCED]);
+	P("kafka.delivered", st->exp.cnt[WT_EXPORT_CNT_DELIVERED]);
+	P("file.lines", st->exp.cnt[WT_EXPORT_CNT_FILE_LINES]);
+	P("drops", st->drops_total);
+	if (st->drops_total) {
+		fprintf(out, "drops by reason:\n");
+		if (st->imissed)
+			fprintf(out, "  port.imissed: %llu (NIC had no descriptor)\n",
+				(unsigned long long)st->imissed);
+		if (st->ierrors)
+			fprintf(out, "  port.ierrors: %llu (erroneous or oversized frames)\n",
+				(unsigned long long)st->ierrors);
+		if (st->rx_nombuf)
+			fprintf(out, "  port.rx_nombuf: %llu (mbuf pool empty)\n",
+				(unsigned long long)st->rx_nombuf);
+		for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
+			if (st->pipe_drops[d])
+				fprintf(out, "  pipeline.%s: %llu (%s)\n",
+					wt_lower_name(name, sizeof(name), wt_pipe_drop_names[d]),
+					(unsigned long long)st->pipe_drops[d], wt_pipe_drop_descs[d]);
+		print_reasons(out, "kafka.delivery_failed", &st->exp.dr_err);
+		if (st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT])
+			fprintf(out, "  kafka.undelivered_at_exit: %llu\n",
+				(unsigned long long)st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT]);
+		if (st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST])
+			fprintf(out, "  file.lines_lost: %llu\n",
+				(unsigned long long)st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST]);
+	}
+	if (st->exp.produce_err.n || st->exp.produce_err.other)
+		print_reasons(out, "kafka.produce_error", &st->exp.produce_err);
+	if (st->exp.kafka_err.n || st->exp.kafka_err.other)
+		print_reasons(out, "kafka.error", &st->exp.kafka_err);
+	if (st->undecoded_total) {
+		fprintf(out, "undecoded by reason (not lost: not IP, or not tracked yet):\n");
+		for (int d = 1; d < WT_DECODE_DROP__MAX; d++)
+			if (st->undecoded[d])
+				fprintf(out, "  decode.%s: %llu (%s)\n", wt_decode_drop_names[d],
+					(unsigned long long)st->undecoded[d], wt_decode_drop_descs[d]);
+	}
+#undef P
+	fflush(out);
+}
+
+void
+wt_stats_print_progress(FILE *out, const struct wt_stats *st, double elapsed_s)
+{
+	uint64_t events = 0;
+
+	for (int t = 0; t < WT_EVENT__MAX; t++)
+		events += st->exp.events[t];
+	fprintf(out, "wiretrail: %.1fs packets=%llu flows=%llu active=%llu events=%llu delivered=%llu "
+		"drops=%llu\n", elapsed_s, (unsigned long long)st->rx_pkts,
+		(unsigned long long)st->flows_created, (unsigned long long)st->flows_active,
+		(unsigned long long)events,
+		(unsigned long long)st->exp.cnt[WT_EXPORT_CNT_DELIVERED],
+		(unsigned long long)st->drops_total);
+	fflush(out);
+}
