@@ -123,8 +123,8 @@ uint32_t wt_decode_hash(const struct wt_pkt *p);
 
 /**
  * Decode a burst of mbufs (first segment only; headers crossing into a second segment count as
- * MULTISEG), storing metadata in each mbuf's private area. Returns the number decoded OK; @p ok
- * receives a per-packet verdict (WT_DECODE_OK or a drop reason).
+ * MULTISEG), storing metadata in each mbuf's private area. Returns the number decoded OK; @p verdict
+ * (may be NULL) receives a per-packet verdict (WT_DECODE_OK or a drop reason).
  */
 uint16_t wt_decode_burst(struct wt_decode_lcore *dl, struct rte_mbuf **pkts, uint8_t *verdict,
 			 uint16_t n);

@@ -155,7 +155,8 @@ EOF
 }
 
 # Check the output of a finished offline run (OUT/kafka-flow.json read before SIGINT, OUT/eve.json,
-# OUT/stdout.txt, WT_RC) against PCAP.
+# OUT/stdout.txt, WT_RC) against PCAP. Offline, flow.start/flow.end must be the capture's packet
+# times (check_flows.py --check-times).
 wt_offline_checks() {
 	local pcap=$1 n_kafka n_file n_sum v frames
 	if [ "$WT_RC" = 0 ]; then pass "exit status 0 after SIGINT"; else
@@ -163,11 +164,13 @@ wt_offline_checks() {
 	if grep -q '^== wiretrail summary ==' "$OUT/stdout.txt"; then pass "summary printed"; else
 		fail "no '== wiretrail summary ==' block on stdout"; fi
 
-	if "$WT_CHECK_FLOWS" --label "kafka: " --pcap "$pcap" --events "$OUT/kafka-flow.json"; then
+	if "$WT_CHECK_FLOWS" --label "kafka: " --pcap "$pcap" --events "$OUT/kafka-flow.json" \
+		--check-times; then
 		pass "kafka topic wiretrail.flow matches tshark"
 	else fail "kafka topic wiretrail.flow differs from tshark (above)"; fi
 	if [ -f "$OUT/eve.json" ]; then
-		if "$WT_CHECK_FLOWS" --label "file: " --pcap "$pcap" --events "$OUT/eve.json"; then
+		if "$WT_CHECK_FLOWS" --label "file: " --pcap "$pcap" --events "$OUT/eve.json" \
+		--check-times; then
 			pass "file output matches tshark"
 		else fail "file output differs from tshark (above)"; fi
 	else
