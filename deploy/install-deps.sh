@@ -9,6 +9,7 @@ PKGS=(
   libhyperscan-dev librdkafka-dev libjemalloc-dev libcunit1-dev libyaml-dev libssl-dev
   libnghttp2-dev
   kcat tshark tcpdump nginx-light curl iproute2 procps jq python3
+  clang libclang-rt-14-dev gnuplot-nox valgrind
 )
 
 missing=()

@@ -12,7 +12,8 @@
 # 4. SIGINT, wait (30 s at most); exit status must be 0, `== wiretrail summary ==` printed
 # 5. check_flows.py on the kafka events and on OUT/eve.json: one flow per TCP/UDP conversation of
 #    PCAP, same packets and frame bytes per direction; as many flow events in kafka as in the file
-#    (same flow_ids); summary events.flow = that number, drops = 0, packets = frames of PCAP.
+#    (same flow_ids); summary events.flow = that number, drops = 0, packets = frames of PCAP;
+#    flow start/end = capture times. WT_EXPECT_WORKERS=N: flows must come from >= N workers.
 # OUT is a mktemp dir, removed at exit unless KEEP=1. Exit 0 only when every check passed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
