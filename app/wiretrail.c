@@ -49,6 +49,8 @@ usage(FILE *out)
 		"  -S, --set KEY=VALUE    override one option, e.g. --set outputs.file.path=eve.json\n"
 		"  -k, --keep-alive       after the input ends, keep the embedded Kafka cluster up\n"
 		"                         until Ctrl-C so consumers can read at leisure\n"
+		"      --run-for SECONDS  stop taking input after SECONDS (bench, infinite replays)\n"
+		"      --stats-json FILE  also write the final counters as one JSON object to FILE\n"
 		"      --check-config     validate the configuration and exit\n"
 		"      --dump-config      print every option's value and exit\n"
 		"  -v, --verbose          more logging (repeat for debug)\n"
@@ -109,6 +111,8 @@ struct opts {
 	int keep_alive;
 	int check;
 	int dump;
+	double run_for;
+	const char *stats_json;
 };
 
 static int
@@ -121,6 +125,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "keep-alive", no_argument, NULL, 'k' },
 		{ "check-config", no_argument, NULL, 1 },
 		{ "dump-config", no_argument, NULL, 2 },
+		{ "run-for", required_argument, NULL, 3 },
+		{ "stats-json", required_argument, NULL, 4 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -142,6 +148,17 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'k': o->keep_alive = 1; break;
 		case 1: o->check = 1; break;
 		case 2: o->dump = 1; break;
+		case 3: {
+			char *end;
+
+			o->run_for = strtod(optarg, &end);
+			if (*end != '\0' || !(o->run_for > 0)) {
+				fprintf(stderr, "wiretrail: --run-for %s: expected seconds > 0\n", optarg);
+				return -1;
+			}
+			break;
+		}
+		case 4: o->stats_json = optarg; break;
 		case 'v': wt_log_level++; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -191,15 +208,16 @@ load_config(const struct opts *o, struct wt_conf *c, char *err)
 /* Control loop on the main lcore: end of input, signals, progress lines. */
 static void
 control_loop(struct wt_pipeline *pl, const struct wt_port_set *ps, const struct wt_conf *c,
-	     uint64_t t0)
+	     uint64_t t0, double run_for)
 {
+	uint64_t deadline = run_for > 0 ? t0 + (uint64_t)(run_for * 1e9) : UINT64_MAX;
 	uint64_t next_stats = t0 + (uint64_t)c->stats_interval_s * 1000000000ull;
 	int stopping = 0;
 
 	while (!wt_pipeline_drained(pl)) {
 		uint64_t now = wt_monotonic_ns();
 
-		if (!stopping && (g_signals || wt_port_input_complete(ps))) {
+		if (!stopping && (g_signals || now >= deadline || wt_port_input_complete(ps))) {
 			if (g_signals)
 				WT_INFO("signal received: draining (a second one exits at once)");
 			wt_pipeline_stop_input(pl);
@@ -292,11 +310,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "wiretrail: cannot launch lcores: %s\n", strerror(-rc));
 		wt_pipeline_stop_input(&pl);
 	} else {
-		control_loop(&pl, &ps, &conf, t0);
+		control_loop(&pl, &ps, &conf, t0, o.run_for);
 	}
 	wt_pipeline_wait(&pl);
 	wt_stats_collect(&st, &pl, &ps);
 	wt_stats_print_summary(stdout, &st, (double)(wt_monotonic_ns() - t0) / 1e9);
+	if (o.stats_json != NULL) {
+		FILE *f = fopen(o.stats_json, "w");
+
+		if (f == NULL) {
+			fprintf(stderr, "wiretrail: --stats-json %s: %s\n", o.stats_json, strerror(errno));
+			rc = -errno;
+		} else {
+			wt_stats_write_json(f, &st, (double)(wt_monotonic_ns() - t0) / 1e9);
+			fclose(f);
+		}
+	}
 	if (o.keep_alive && conf.out_kafka_enabled && g_signals == 0) {
 		printf("keep-alive: all events delivered; Kafka at %s stays up until Ctrl-C\n",
 		       wt_export_bootstrap(xctx));

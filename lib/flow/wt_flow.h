@@ -90,7 +90,7 @@ struct wt_flow {
 	uint8_t in_use;
 	uint16_t pad;
 	uint32_t slot;            /* position in the table */
-	uint32_t pad2;
+	uint32_t l7_slot;          /* per-worker stream/L7 state index + 1, 0 = none (owned by the worker) */
 };
 
 /** Ended-flow callback: runs on the worker, must not block. @p f is valid only during the call. */

@@ -7,6 +7,10 @@
 
 #include "wt_pipeline.h"
 
+/* After the stop flag, queues are read until empty, but at most this many more passes: a live
+ * link or an endless replay never empties. */
+#define WT_PIPE_DRAIN_PASSES 64
+
 /* Idle polls before an lcore with idle-sleep-us > 0 sleeps. */
 #define WT_PIPE_IDLE_SPINS 64
 

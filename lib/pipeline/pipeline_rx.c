@@ -50,6 +50,7 @@ wt_pipeline_rx_loop(void *arg)
 	uint16_t burst = pl->conf->burst_size;
 	unsigned int idle = 0;
 	int draining = 0;
+	unsigned int drain_passes = 0;
 
 	if (rx->n_q == 0)
 		goto done;
@@ -67,9 +68,9 @@ wt_pipeline_rx_loop(void *arg)
 			rx->pkts += n;
 			rx_spread(rx, pkts, n);
 		}
+		if (draining && (got == 0 || ++drain_passes > WT_PIPE_DRAIN_PASSES))
+			break; /* empty, or a live/endless source: stop after a bounded drain */
 		if (got == 0) {
-			if (draining)
-				break;
 			wt_pipe_idle(pl, &idle);
 		} else {
 			idle = 0;

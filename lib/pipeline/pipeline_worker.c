@@ -161,7 +161,7 @@ wt_pipeline_worker_loop(void *arg)
 	struct wt_worker_lcore *wk = arg;
 	struct wt_pipeline *pl = wk->pl;
 	uint16_t burst = pl->conf->burst_size;
-	unsigned int idle = 0, iter = 0;
+	unsigned int idle = 0, iter = 0, drain_passes = 0;
 	int draining = 0;
 
 	for (;;) {
@@ -176,15 +176,20 @@ wt_pipeline_worker_loop(void *arg)
 			wt_flow_expire(wk->ft, wk->now_ns);
 		if (wk->n_pending)
 			worker_push_events(wk);
-		if (got) {
-			idle = 0;
-			continue;
+		/*
+		 * Done when input stopped, every RX lcore finished, and nothing is left to read; own
+		 * queues on a live link or an endless replay never empty, so their drain is bounded.
+		 */
+		if (draining && __atomic_load_n(&pl->rx_done, __ATOMIC_ACQUIRE) == pl->n_rx) {
+			if (got == 0 && worker_poll(wk, burst) == 0)
+				break;
+			if (wk->n_q && ++drain_passes > WT_PIPE_DRAIN_PASSES)
+				break;
 		}
-		/* Done when input stopped, every RX lcore finished, and nothing is left to read. */
-		if (draining && __atomic_load_n(&pl->rx_done, __ATOMIC_ACQUIRE) == pl->n_rx &&
-		    worker_poll(wk, burst) == 0)
-			break;
-		wt_pipe_idle(pl, &idle);
+		if (got)
+			idle = 0;
+		else
+			wt_pipe_idle(pl, &idle);
 	}
 	wk->shutting_down = 1;
 	wt_flow_flush(wk->ft, wk->pkt_clock ? wk->now_ns : wt_wallclock_ns());

@@ -165,3 +165,55 @@ wt_stats_print_progress(FILE *out, const struct wt_stats *st, double elapsed_s)
 		(unsigned long long)st->drops_total);
 	fflush(out);
 }
+
+void
+wt_stats_write_json(FILE *out, const struct wt_stats *st, double elapsed_s)
+{
+	char name[96], low[64];
+	uint64_t events = 0;
+
+#define J(k, v) fprintf(out, ",\"%s\":%llu", (k), (unsigned long long)(v))
+	fprintf(out, "{\"elapsed_s\":%.6f", elapsed_s);
+	J("packets", st->rx_pkts);
+	J("bytes", st->rx_bytes);
+	J("decoded", st->decoded);
+	J("undecoded", st->undecoded_total);
+	J("worker.packets", st->worker_pkts);
+	J("flows", st->flows_created);
+	J("flows.active", st->flows_active);
+	J("flows.peak", st->flows_peak);
+	for (int e = 0; e < WT_FLOW_END__MAX; e++) {
+		snprintf(name, sizeof(name), "flows.ended.%s", wt_flow_end_names[e]);
+		J(name, st->flows_ended[e]);
+	}
+	J("flow.capacity", st->flow_capacity);
+	J("flow.bytes_per_flow", st->flow_bytes_per_flow);
+	J("flow.memory", st->flow_memory);
+	for (int t = 0; t < WT_EVENT__MAX; t++) {
+		snprintf(name, sizeof(name), "events.%s", wt_event_type_names[t]);
+		J(name, st->exp.events[t]);
+		events += st->exp.events[t];
+	}
+	J("events", events);
+	for (int c = 0; c < WT_EXPORT_CNT__MAX; c++) {
+		snprintf(name, sizeof(name), "export.%s",
+			 wt_lower_name(low, sizeof(low), wt_export_counter_names[c]));
+		J(name, st->exp.cnt[c]);
+	}
+	J("drops", st->drops_total);
+	J("drops.port.imissed", st->imissed);
+	J("drops.port.ierrors", st->ierrors);
+	J("drops.port.rx_nombuf", st->rx_nombuf);
+	for (int d = 0; d < WT_PIPE_DROP__MAX; d++) {
+		snprintf(name, sizeof(name), "drops.pipeline.%s",
+			 wt_lower_name(low, sizeof(low), wt_pipe_drop_names[d]));
+		J(name, st->pipe_drops[d]);
+	}
+	for (int d = 1; d < WT_DECODE_DROP__MAX; d++) {
+		snprintf(name, sizeof(name), "undecoded.%s", wt_decode_drop_names[d]);
+		J(name, st->undecoded[d]);
+	}
+#undef J
+	fprintf(out, "}\n");
+	fflush(out);
+}

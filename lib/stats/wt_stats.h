@@ -47,6 +47,12 @@ void wt_stats_collect(struct wt_stats *st, const struct wt_pipeline *pl, const s
  */
 void wt_stats_print_summary(FILE *out, const struct wt_stats *st, double elapsed_s);
 
+/**
+ * Write the same figures as one JSON object (for bench/ and machines): flat keys as in the
+ * summary ("packets", "flows.ended.fin", "drops", "drops.pipeline.rx_ring_full", ...).
+ */
+void wt_stats_write_json(FILE *out, const struct wt_stats *st, double elapsed_s);
+
 /** One progress line (stats.interval): packets, flows, events, drops so far. */
 void wt_stats_print_progress(FILE *out, const struct wt_stats *st, double elapsed_s);
 
