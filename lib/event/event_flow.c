@@ -12,11 +12,6 @@ const char *const wt_event_type_names[WT_EVENT__MAX] = {
 #undef _
 };
 
-const char *const wt_app_proto_names[WT_APP__MAX] = {
-#define _(sym, name) name,
-	foreach_wt_app_proto
-#undef _
-};
 
 struct rte_mempool *
 wt_event_pool_create(const char *name, unsigned int n, unsigned int cache, int socket)
@@ -42,7 +37,7 @@ wt_event_from_flow(struct wt_event *ev, const struct wt_flow *f, enum wt_flow_en
 	ev->type = WT_EVENT_FLOW;
 	ev->ipver = k->ipver;
 	ev->proto = k->proto;
-	ev->app_proto = WT_APP_UNKNOWN;
+	ev->app_proto = f->app_proto;
 	ev->worker = worker;
 	memset(ev->pad, 0, sizeof(ev->pad));
 	memset(&ev->u, 0, sizeof(ev->u));

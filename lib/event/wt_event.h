@@ -26,19 +26,6 @@ enum wt_event_type {
 };
 extern const char *const wt_event_type_names[WT_EVENT__MAX];
 
-/* Application protocols (X-macro): later issues add detectors. */
-#define foreach_wt_app_proto \
-	_(UNKNOWN, "unknown") \
-	_(FAILED, "failed")
-
-enum wt_app_proto {
-#define _(sym, name) WT_APP_##sym,
-	foreach_wt_app_proto
-#undef _
-	WT_APP__MAX
-};
-extern const char *const wt_app_proto_names[WT_APP__MAX];
-
 struct wt_event_flow {
 	uint64_t pkts_toserver, pkts_toclient;
 	uint64_t bytes_toserver, bytes_toclient;

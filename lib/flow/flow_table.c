@@ -15,6 +15,12 @@
 
 #include "flow_priv.h"
 
+const char *const wt_app_proto_names[WT_APP__MAX] = {
+#define _(sym, name) name,
+	foreach_wt_app_proto
+#undef _
+};
+
 const char *const wt_tcp_state_names[WT_TCP_STATE__MAX] = {
 #define _(sym, name) name,
 	foreach_wt_tcp_state

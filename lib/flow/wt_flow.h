@@ -48,6 +48,20 @@ enum wt_flow_end {
 };
 extern const char *const wt_flow_end_names[WT_FLOW_END__MAX];
 
+/* Application protocols (X-macro): the L7 dispatcher sets a flow's app_proto. */
+#define foreach_wt_app_proto \
+	_(UNKNOWN, "unknown") \
+	_(FAILED, "failed") \
+	_(HTTP, "http")
+
+enum wt_app_proto {
+#define _(sym, name) WT_APP_##sym,
+	foreach_wt_app_proto
+#undef _
+	WT_APP__MAX
+};
+extern const char *const wt_app_proto_names[WT_APP__MAX];
+
 /* wt_flow.flags */
 #define WT_FLOW_F_SYN_SEEN    0x01 /* client SYN seen */
 #define WT_FLOW_F_HANDSHAKE   0x02 /* full 3-way handshake seen */
@@ -88,7 +102,8 @@ struct wt_flow {
 	uint8_t flags;            /* WT_FLOW_F_* */
 	uint8_t tcp_flags[2];     /* OR of tcp flags seen per direction */
 	uint8_t in_use;
-	uint16_t pad;
+	uint8_t app_proto;        /* enum wt_app_proto (lib/event), set by the L7 dispatcher */
+	uint8_t pad;
 	uint32_t slot;            /* position in the table */
 	uint32_t l7_slot;          /* per-worker stream/L7 state index + 1, 0 = none (owned by the worker) */
 };
