@@ -1,0 +1,2 @@
+/* placeholder until the library lands */
+int wt_http_placeholder;

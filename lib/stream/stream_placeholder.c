@@ -1,0 +1,2 @@
+/* placeholder until the library lands */
+int wt_stream_placeholder;
