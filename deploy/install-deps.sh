@@ -7,7 +7,7 @@ PKGS=(
   build-essential pkg-config meson ninja-build python3-pyelftools
   dpdk dpdk-dev libdpdk-dev libpcap-dev
   libhyperscan-dev librdkafka-dev libjemalloc-dev libcunit1-dev libyaml-dev libssl-dev
-  libnghttp2-dev
+  libnghttp2-dev libhttp-parser-dev
   kcat tshark tcpdump nginx-light curl iproute2 procps jq python3
   clang libclang-rt-14-dev gnuplot-nox valgrind
 )
