@@ -202,6 +202,8 @@ load_config(const struct opts *o, struct wt_conf *c, char *err)
 		rc = apply_read_file(c, o->read, err, ERRLEN);
 	if (rc == 0)
 		rc = wt_conf_validate(c, err, ERRLEN);
+	if (rc == 0)
+		rc = wt_export_conf_check(c, err, ERRLEN);
 	return rc;
 }
 

@@ -166,22 +166,25 @@ prop_set(rd_kafka_conf_t *kc, const char *key, const char *val, char *err, size_
 	return -EINVAL;
 }
 
-int
-export_producer_create(struct wt_export_lcore *lc, char *err, size_t errlen)
+/*
+ * Producer configuration: our defaults first, then every kafka.librdkafka pair of the config,
+ * which may override any of them. Shared by the producers and by the start-up check.
+ */
+static rd_kafka_conf_t *
+export_producer_conf(const struct wt_conf *c, const char *bootstrap, unsigned int idx, char *err,
+		     size_t errlen)
 {
-	const struct wt_conf *c = &lc->ctx->conf;
-	char es[512], cid[WT_CONF_STR + 32];
+	char cid[WT_CONF_STR + 32];
 	rd_kafka_conf_t *kc;
 	int rc = 0;
 
 	kc = rd_kafka_conf_new();
 	if (kc == NULL) {
 		snprintf(err, errlen, "kafka producer: out of memory");
-		return -ENOMEM;
+		return NULL;
 	}
-	snprintf(cid, sizeof(cid), "wiretrail-%s-%u", c->sensor_name, lc->idx);
-	/* Defaults first, then the user's kafka.librdkafka map overrides any of them. */
-	rc = rc ? rc : prop_set(kc, "bootstrap.servers", lc->ctx->bootstrap, err, errlen);
+	snprintf(cid, sizeof(cid), "wiretrail-%s-%u", c->sensor_name, idx);
+	rc = rc ? rc : prop_set(kc, "bootstrap.servers", bootstrap, err, errlen);
 	rc = rc ? rc : prop_set(kc, "enable.idempotence", "true", err, errlen);
 	rc = rc ? rc : prop_set(kc, "compression.codec", "zstd", err, errlen);
 	rc = rc ? rc : prop_set(kc, "linger.ms", "10", err, errlen);
@@ -190,8 +193,35 @@ export_producer_create(struct wt_export_lcore *lc, char *err, size_t errlen)
 		rc = prop_set(kc, c->kafka_props[i].key, c->kafka_props[i].value, err, errlen);
 	if (rc != 0) {
 		rd_kafka_conf_destroy(kc);
-		return rc;
+		return NULL;
 	}
+	return kc;
+}
+
+int
+wt_export_conf_check(const struct wt_conf *c, char *err, size_t errlen)
+{
+	rd_kafka_conf_t *kc;
+
+	if (!c->out_kafka_enabled)
+		return 0;
+	kc = export_producer_conf(c, "127.0.0.1:9092", 0, err, errlen);
+	if (kc == NULL)
+		return -EINVAL;
+	rd_kafka_conf_destroy(kc);
+	return 0;
+}
+
+int
+export_producer_create(struct wt_export_lcore *lc, char *err, size_t errlen)
+{
+	const struct wt_conf *c = &lc->ctx->conf;
+	char es[512];
+	rd_kafka_conf_t *kc;
+
+	kc = export_producer_conf(c, lc->ctx->bootstrap, lc->idx, err, errlen);
+	if (kc == NULL)
+		return -EINVAL;
 	rd_kafka_conf_set_opaque(kc, lc);
 	rd_kafka_conf_set_dr_msg_cb(kc, dr_msg_cb);
 	rd_kafka_conf_set_error_cb(kc, error_cb);

@@ -118,6 +118,13 @@ const char *wt_export_topic(const struct wt_export_ctx *ctx, unsigned int type);
 void wt_export_ctx_free(struct wt_export_ctx *ctx);
 
 /**
+ * Check the producer configuration of @p c without connecting: our defaults plus every
+ * kafka.librdkafka pair through rd_kafka_conf_set (for --check-config and start-up).
+ * @return 0, or -EINVAL with a message naming the property and librdkafka's reason.
+ */
+int wt_export_conf_check(const struct wt_conf *c, char *err, size_t errlen);
+
+/**
  * Create exporter lcore @p idx: its producer (defaults bootstrap.servers, enable.idempotence=true,
  * compression.codec=zstd, linger.ms=10, client.id=wiretrail-<sensor>-<idx>, then every
  * kafka.librdkafka pair of the config), one topic handle per event type, and its file writer.
