@@ -62,11 +62,12 @@ wt_conf_free(struct wt_conf *c)
 {
 	if (c == NULL)
 		return;
-	for (int i = 0; i < c->n_eal_args && i < WT_CONF_MAX_EAL_ARGS; i++) {
-		free(c->eal_args[i]);
-		c->eal_args[i] = NULL;
+	for (size_t k = 0; k < conf_n_opts; k++) {
+		const struct conf_opt *o = &conf_opts[k];
+
+		if (o->type == CONF_T_ARGV)
+			conf_commit_argv(o, c, NULL, 0); /* frees every string of the list */
 	}
-	c->n_eal_args = 0;
 }
 
 int

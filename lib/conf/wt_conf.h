@@ -13,6 +13,8 @@
 
 #include "wt_common.h"
 #include "wt_flow.h"
+#include "wt_http.h"
+#include "wt_stream.h"
 
 #define WT_CONF_MAX_EAL_ARGS   64
 #define WT_CONF_MAX_LCORES     WT_MAX_WORKERS
@@ -60,6 +62,19 @@ struct wt_conf {
 
 	/* flow */
 	struct wt_flow_conf flow;   /* flow.max-flows, flow.memcap, flow.timeouts.*, flow.sweep-budget */
+
+	/* stream: TCP payload reassembly for the L7 parsers (per worker) */
+	struct wt_stream_conf stream; /* stream.max-streams, memcap, flow-memcap, max-ooo-segments,
+				       * max-held-segments, window */
+
+	/* app-layer */
+	uint8_t http_enabled;                 /* app-layer.http.enabled, default true */
+	struct wt_http_conf http;             /* app-layer.http.* scalars */
+	char *http_trace_headers[WT_HTTP_MAX_TRACE_HDRS]; /* "name" or "name=role"; empty = built-in */
+	int n_http_trace_headers;
+	char *http_api_key_headers[WT_HTTP_MAX_APIKEY_HDRS]; /* empty = built-in list */
+	int n_http_api_key_headers;
+	char credentials_secret_file[WT_CONF_PATH]; /* credentials.secret-file: HMAC key, mode 0600 */
 
 	/* events */
 	uint32_t event_pool_size;   /* events.pool-size */

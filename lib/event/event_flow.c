@@ -4,7 +4,7 @@
 
 #include <rte_errno.h>
 
-#include "wt_event.h"
+#include "event_priv.h"
 
 const char *const wt_event_type_names[WT_EVENT__MAX] = {
 #define _(sym, name) name,
@@ -24,22 +24,7 @@ void
 wt_event_from_flow(struct wt_event *ev, const struct wt_flow *f, enum wt_flow_end reason,
 		   uint64_t now_ns, uint8_t worker)
 {
-	const struct wt_flow_key *k = &f->key;
-	int c = f->client_is_a ? 0 : 1; /* which key endpoint is the client */
-
-	ev->ts_ns = now_ns;
-	ev->flow_id = f->flow_id;
-	memcpy(ev->src_ip, c == 0 ? k->ip_a : k->ip_b, 16);
-	memcpy(ev->dst_ip, c == 0 ? k->ip_b : k->ip_a, 16);
-	ev->sport = c == 0 ? k->port_a : k->port_b;
-	ev->dport = c == 0 ? k->port_b : k->port_a;
-	ev->vlan = k->vlan;
-	ev->type = WT_EVENT_FLOW;
-	ev->ipver = k->ipver;
-	ev->proto = k->proto;
-	ev->app_proto = f->app_proto;
-	ev->worker = worker;
-	memset(ev->pad, 0, sizeof(ev->pad));
+	event_header(ev, f, WT_EVENT_FLOW, now_ns, worker);
 	memset(&ev->u, 0, sizeof(ev->u));
 	ev->u.flow.pkts_toserver = f->pkts[WT_DIR_TOSERVER];
 	ev->u.flow.pkts_toclient = f->pkts[WT_DIR_TOCLIENT];

@@ -13,10 +13,12 @@
 
 #include "wt_common.h"
 #include "wt_flow.h"
+#include "wt_http.h"
 
 /* Event types (X-macro): enum WT_EVENT_<SYM>, names used as EVE event_type and topic suffix. */
 #define foreach_wt_event_type \
-	_(FLOW, "flow")
+	_(FLOW, "flow") \
+	_(HTTP, "http")
 
 enum wt_event_type {
 #define _(sym, name) WT_EVENT_##sym,
@@ -37,7 +39,8 @@ struct wt_event_flow {
 	uint8_t flags;         /* WT_FLOW_F_* */
 };
 
-#define WT_EVENT_SIZE 256
+/* The smallest of 1024/2048/4096 that holds the largest record (http: 64 + 1816 bytes). */
+#define WT_EVENT_SIZE 2048
 
 /** One audit event. src = client (initiator), dst = server. */
 struct wt_event {
@@ -55,6 +58,7 @@ struct wt_event {
 	uint8_t pad[5];
 	union {
 		struct wt_event_flow flow;
+		struct wt_http_tx http;   /* one HTTP transaction, as lib/http emitted it */
 		uint8_t raw[WT_EVENT_SIZE - 64];
 	} u;
 };
@@ -70,5 +74,12 @@ struct rte_mempool *wt_event_pool_create(const char *name, unsigned int n, unsig
 /** Fill @p ev as the `flow` event of @p f ending for @p reason at @p now_ns. */
 void wt_event_from_flow(struct wt_event *ev, const struct wt_flow *f, enum wt_flow_end reason,
 			uint64_t now_ns, uint8_t worker);
+
+/**
+ * Fill @p ev as the `http` event of transaction @p tx of @p f (copied). The event time is the
+ * request's first byte (the response's for a response without request).
+ */
+void wt_event_from_http(struct wt_event *ev, const struct wt_flow *f, const struct wt_http_tx *tx,
+			uint8_t worker);
 
 #endif /* WT_EVENT_H */

@@ -42,30 +42,38 @@ topic_valid(const char *t)
 	return 1;
 }
 
-/* "{event_type}" in the template becomes the type name; a template without it is one topic. */
+/* "{event_type}" in the template becomes @p name; a template without it is one topic. */
 static int
-topics_resolve(struct wt_export_ctx *ctx, char *err, size_t errlen)
+topic_make(const struct wt_export_ctx *ctx, const char *name, char *out, char *err, size_t errlen)
 {
 	const char *tpl = ctx->conf.kafka_topic_template[0] ? ctx->conf.kafka_topic_template :
 							       EXPORT_TOPIC_DEFAULT;
 	const char *var = strstr(tpl, EXPORT_TOPIC_VAR);
+	int n;
 
+	if (var == NULL)
+		n = snprintf(out, WT_CONF_STR, "%s", tpl);
+	else
+		n = snprintf(out, WT_CONF_STR, "%.*s%s%s", (int)(var - tpl), tpl, name,
+			     var + strlen(EXPORT_TOPIC_VAR));
+	if (n < 0 || n >= WT_CONF_STR || !topic_valid(out)) {
+		snprintf(err, errlen,
+			 "kafka.topic-template '%s': topic for '%s' is not a valid Kafka "
+			 "topic name (1..249 of [a-zA-Z0-9._-])",
+			 tpl, name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+topics_resolve(struct wt_export_ctx *ctx, char *err, size_t errlen)
+{
 	for (unsigned int t = 0; t < WT_EVENT__MAX; t++) {
-		char *out = ctx->topics[t];
-		int n;
+		int rc = topic_make(ctx, wt_event_type_names[t], ctx->topics[t], err, errlen);
 
-		if (var == NULL)
-			n = snprintf(out, WT_CONF_STR, "%s", tpl);
-		else
-			n = snprintf(out, WT_CONF_STR, "%.*s%s%s", (int)(var - tpl), tpl,
-				     wt_event_type_names[t], var + strlen(EXPORT_TOPIC_VAR));
-		if (n < 0 || n >= WT_CONF_STR || !topic_valid(out)) {
-			snprintf(err, errlen,
-				 "kafka.topic-template '%s': topic for '%s' is not a valid Kafka "
-				 "topic name (1..249 of [a-zA-Z0-9._-])",
-				 tpl, wt_event_type_names[t]);
-			return -EINVAL;
-		}
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -138,7 +146,48 @@ wt_export_ctx_free(struct wt_export_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	export_mock_stop(ctx);
+	wt_audit_key_free(ctx->audit_key);
 	free(ctx);
+}
+
+int
+wt_export_ctx_set_audit(struct wt_export_ctx *ctx, const struct wt_audit_conf *ac, char *err,
+			size_t errlen)
+{
+	struct wt_audit_conf c = *ac;
+	struct wt_audit_key *key;
+	int rc;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (!c.enabled) {
+		ctx->audit.enabled = 0;
+		return 0;
+	}
+	if (c.sensor[0] == '\0')
+		snprintf(c.sensor, sizeof(c.sensor), "%s", ctx->conf.sensor_name);
+	rc = wt_audit_conf_check(&c, err, errlen);
+	if (rc == 0)
+		rc = topic_make(ctx, "checkpoint", ctx->audit_topics[0], err, errlen);
+	if (rc == 0)
+		rc = topic_make(ctx, "gap", ctx->audit_topics[1], err, errlen);
+	for (int i = 0; rc == 0 && i < 2 && ctx->mock != NULL; i++)
+		rc = export_mock_topic(ctx, ctx->audit_topics[i], err, errlen);
+	if (rc != 0)
+		return rc;
+	key = wt_audit_key_load_private(c.key_path, err, errlen);
+	if (key == NULL) {
+		char m[512];
+
+		rc = -errno;
+		snprintf(m, sizeof(m), "%s", err);
+		snprintf(err, errlen, "audit.key: %s", m);
+		return rc;
+	}
+	wt_audit_key_free(ctx->audit_key);
+	ctx->audit_key = key;
+	ctx->audit = c;
+	return 0;
 }
 
 struct wt_export_lcore *
@@ -162,6 +211,8 @@ wt_export_lcore_create(struct wt_export_ctx *ctx, unsigned int idx, char *err, s
 		rc = export_producer_create(lc, err, errlen);
 	if (rc == 0 && ctx->conf.out_file_enabled)
 		rc = export_file_open(&lc->file, ctx->conf.out_file_path, err, errlen);
+	if (rc == 0 && ctx->audit.enabled)
+		rc = export_audit_create(lc, err, errlen);
 	if (rc != 0) {
 		wt_export_lcore_free(lc);
 		errno = -rc;
@@ -175,6 +226,7 @@ wt_export_lcore_free(struct wt_export_lcore *lc)
 {
 	if (lc == NULL)
 		return;
+	export_audit_free(lc);
 	export_file_close(&lc->file, &lc->st);
 	export_producer_destroy(lc);
 	free(lc);
@@ -206,6 +258,8 @@ wt_export_event(struct wt_export_lcore *lc, const struct wt_event *ev)
 		return -EMSGSIZE;
 	}
 	export_cnt_add(lc, WT_EXPORT_CNT_JSON_BYTES, n);
+	if (lc->audit != NULL)
+		return export_audit_event(lc, ev->type, lc->json, n, cidlen ? cid : NULL, cidlen);
 	if (lc->rk != NULL)
 		rc = export_kafka_produce(lc, ev->type, lc->json, n, cidlen ? cid : NULL, cidlen);
 	if (lc->file.fd >= 0) {
@@ -220,6 +274,8 @@ wt_export_poll(struct wt_export_lcore *lc)
 {
 	if (lc->rk != NULL)
 		rd_kafka_poll(lc->rk, 0);
+	if (lc->audit != NULL)
+		export_audit_poll(lc);
 	if (lc->file.used > 0 && wt_monotonic_ns() - lc->file.first_ns >= WT_EXPORT_FILE_FLUSH_NS)
 		(void)export_file_write(&lc->file, &lc->st); /* counted */
 }
@@ -229,7 +285,11 @@ wt_export_lcore_flush(struct wt_export_lcore *lc, int timeout_ms)
 {
 	int rc = 0, rc2;
 
-	if (lc->rk != NULL && rd_kafka_flush(lc->rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+	if (lc->audit != NULL) {
+		/* Until every sealed record is acknowledged (or the timeout, counted): the spool
+		 * keeps the rest for the next start. */
+		rc = export_audit_flush(lc, timeout_ms);
+	} else if (lc->rk != NULL && rd_kafka_flush(lc->rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		export_cnt_add(lc, WT_EXPORT_CNT_FLUSH_TIMEOUTS, 1);
 		export_cnt_add(lc, WT_EXPORT_CNT_FLUSH_LEFT, (uint64_t)rd_kafka_outq_len(lc->rk));
 		rc = -ETIMEDOUT;
@@ -245,6 +305,15 @@ void
 wt_export_stats_get(const struct wt_export_lcore *lc, struct wt_export_stats *st)
 {
 	memcpy(st, &lc->st, sizeof(*st));
+	export_audit_stats(lc, &st->audit);
+}
+
+int
+wt_export_gap(struct wt_export_lcore *lc, const struct wt_audit_gap_item *items, unsigned int n)
+{
+	if (lc->audit == NULL)
+		return 0;
+	return export_audit_gap(lc, items, n);
 }
 
 static void
@@ -281,4 +350,5 @@ wt_export_stats_add(struct wt_export_stats *sum, const struct wt_export_stats *s
 	reasons_add(&sum->produce_err, &s->produce_err);
 	reasons_add(&sum->dr_err, &s->dr_err);
 	reasons_add(&sum->kafka_err, &s->kafka_err);
+	wt_audit_stats_add(&sum->audit, &s->audit);
 }

@@ -10,99 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "export_jb.h"
 #include "export_priv.h"
-
-/* Bounded appender: on overflow it stops writing and remembers it. */
-struct jb {
-	char *p;
-	char *end;   /* last usable byte + 1 (one byte is kept for the NUL) */
-	bool ovf;
-};
-
-static inline void
-jb_mem(struct jb *b, const void *s, size_t n)
-{
-	if (WT_UNLIKELY((size_t)(b->end - b->p) < n)) {
-		b->ovf = true;
-		return;
-	}
-	memcpy(b->p, s, n);
-	b->p += n;
-}
-
-#define JB_LIT(b, s) jb_mem((b), (s), sizeof(s) - 1)
-
-static inline void
-jb_chr(struct jb *b, char c)
-{
-	if (WT_UNLIKELY(b->p >= b->end)) {
-		b->ovf = true;
-		return;
-	}
-	*b->p++ = c;
-}
-
-static void
-jb_u64(struct jb *b, uint64_t v)
-{
-	char tmp[20];
-	char *q = tmp + sizeof(tmp);
-
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	jb_mem(b, q, (size_t)(tmp + sizeof(tmp) - q));
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped; other bytes as they are. */
-static void
-jb_str(struct jb *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-
-	jb_chr(b, '"');
-	for (;; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[6];
-		size_t n;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jb_mem(b, run, (size_t)(s - run));
-		if (c == '\0')
-			break;
-		run = s + 1;
-		esc[0] = '\\';
-		n = 2;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			n = 6;
-		}
-		jb_mem(b, esc, n);
-	}
-	jb_chr(b, '"');
-}
-
-/* A string known to need no escaping. */
-static inline void
-jb_qraw(struct jb *b, const char *s, size_t n)
-{
-	jb_chr(b, '"');
-	jb_mem(b, s, n);
-	jb_chr(b, '"');
-}
 
 static void
 jb_time(struct jb *b, uint64_t ns)
@@ -137,15 +46,6 @@ jb_ip(struct jb *b, uint8_t ipver, const uint8_t *ip)
 		t[n++] = '.';
 	}
 	jb_qraw(b, t, n - 1);
-}
-
-static inline void
-jb_bool(struct jb *b, bool v)
-{
-	if (v)
-		JB_LIT(b, "true");
-	else
-		JB_LIT(b, "false");
 }
 
 static void
@@ -305,6 +205,9 @@ export_json_format(const struct wt_event *ev, const char *sensor, const char *ci
 	switch (ev->type) {
 	case WT_EVENT_FLOW:
 		json_flow(&b, ev);
+		break;
+	case WT_EVENT_HTTP:
+		export_json_http(&b, ev);
 		break;
 	default:
 		break;

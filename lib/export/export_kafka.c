@@ -59,6 +59,9 @@ dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		export_cnt_add(lc, WT_EXPORT_CNT_DR_FAILED, 1);
 		export_reasons_count(&lc->st.dr_err, m->err);
 	}
+	/* Audit records carry their seq as the opaque (seq >= 1): advance the mark. */
+	if (lc->audit != NULL && m->_private != NULL)
+		export_audit_dr(lc, (uint64_t)(uintptr_t)m->_private, m->err);
 }
 
 static void
@@ -76,6 +79,8 @@ error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 
 		WT_ERR("export lcore %u: kafka fatal error %s: %s", lc->idx, rd_kafka_err2name(orig),
 		       fatal);
+		if (lc->audit != NULL)
+			export_audit_fatal(lc); /* recreated on the next poll, resent from the spool */
 		return;
 	}
 	if (lc->last_log_ns != 0 && now - lc->last_log_ns < EXPORT_ERR_LOG_NS) {
@@ -132,16 +137,32 @@ export_mock_start(struct wt_export_ctx *ctx, char *err, size_t errlen)
 	strcpy(ctx->bootstrap, bs);
 	/* Topics exist before the first produce so consumers can subscribe at once. */
 	for (unsigned int t = 0; t < WT_EVENT__MAX; t++) {
-		rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(
-			ctx->mock, ctx->topics[t], EXPORT_MOCK_PARTITIONS, WT_MIN(n, 3));
+		int rc = export_mock_topic(ctx, ctx->topics[t], err, errlen);
 
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-			snprintf(err, errlen, "kafka embedded cluster: topic '%s': %s",
-				 ctx->topics[t], rd_kafka_err2str(e));
-			return -EIO;
-		}
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
+}
+
+int
+export_mock_topic(struct wt_export_ctx *ctx, const char *topic, char *err, size_t errlen)
+{
+	rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(
+		ctx->mock, topic, EXPORT_MOCK_PARTITIONS, WT_MIN(ctx->conf.kafka_embedded_brokers, 3));
+
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+		snprintf(err, errlen, "kafka embedded cluster: topic '%s': %s", topic,
+			 rd_kafka_err2str(e));
+		return -EIO;
+	}
+	return 0;
+}
+
+struct rd_kafka_mock_cluster_s *
+wt_export_mock_cluster(const struct wt_export_ctx *ctx)
+{
+	return ctx->mock;
 }
 
 void

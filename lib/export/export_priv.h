@@ -29,6 +29,9 @@ struct wt_export_ctx {
 	char bootstrap[WT_CONF_PATH];
 	rd_kafka_t *mock_rk;                          /* handle that owns the mock cluster */
 	rd_kafka_mock_cluster_t *mock;                /* NULL unless kafka.brokers is "embedded" */
+	struct wt_audit_conf audit;                   /* audit.enabled == 0: no chain, no spool */
+	struct wt_audit_key *audit_key;               /* signs checkpoints (export_audit.c) */
+	char audit_topics[2][WT_CONF_STR];            /* checkpoint, gap */
 };
 
 struct wt_export_lcore {
@@ -39,6 +42,7 @@ struct wt_export_lcore {
 	struct export_file file;
 	uint64_t last_log_ns;                         /* error_cb log rate limit */
 	struct wt_export_stats st;                    /* written by this lcore only */
+	struct export_audit *audit;                   /* NULL unless audit.enabled */
 	char json[WT_EXPORT_JSON_MAX];
 };
 
@@ -55,11 +59,25 @@ size_t export_json_format(const struct wt_event *ev, const char *sensor, const c
 /* export_kafka.c */
 void export_reasons_count(struct wt_export_reasons *t, int code);
 int export_mock_start(struct wt_export_ctx *ctx, char *err, size_t errlen);
+int export_mock_topic(struct wt_export_ctx *ctx, const char *topic, char *err, size_t errlen);
 void export_mock_stop(struct wt_export_ctx *ctx);
 int export_producer_create(struct wt_export_lcore *lc, char *err, size_t errlen);
 void export_producer_destroy(struct wt_export_lcore *lc);
 int export_kafka_produce(struct wt_export_lcore *lc, unsigned int type, const char *json,
 			 size_t n, const char *key, size_t keylen);
+
+/* export_audit.c: sealed, spooled, loss-free delivery (only when lc->audit != NULL) */
+int export_audit_create(struct wt_export_lcore *lc, char *err, size_t errlen);
+void export_audit_free(struct wt_export_lcore *lc);
+int export_audit_event(struct wt_export_lcore *lc, unsigned int type, const char *json, size_t n,
+		       const char *key, size_t keylen);
+void export_audit_poll(struct wt_export_lcore *lc);
+int export_audit_flush(struct wt_export_lcore *lc, int timeout_ms);
+void export_audit_dr(struct wt_export_lcore *lc, uint64_t seq, int err);
+void export_audit_fatal(struct wt_export_lcore *lc);
+int export_audit_gap(struct wt_export_lcore *lc, const struct wt_audit_gap_item *items,
+		     unsigned int n);
+void export_audit_stats(const struct wt_export_lcore *lc, struct wt_audit_stats *st);
 
 /* export_file.c */
 int export_file_open(struct export_file *f, const char *path, char *err, size_t errlen);

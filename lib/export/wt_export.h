@@ -17,12 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wt_audit.h"
 #include "wt_common.h"
 #include "wt_conf.h"
 #include "wt_event.h"
 
 /** Largest JSON line an event may produce (bytes, without the trailing newline). */
-#define WT_EXPORT_JSON_MAX 4096
+#define WT_EXPORT_JSON_MAX 8192
 /** Per-lcore file output buffer, written at line boundaries. */
 #define WT_EXPORT_FILE_BUF (64 * 1024)
 /** File buffer is written on wt_export_poll() once it is this old. */
@@ -52,7 +53,10 @@
 	_(FILE_LINES, "lines written to the output file") \
 	_(FILE_BYTES, "bytes written to the output file") \
 	_(FILE_ERRORS, "write(2) failures on the output file") \
-	_(FILE_LINES_LOST, "lines lost to write(2) failures")
+	_(FILE_LINES_LOST, "lines lost to write(2) failures") \
+	_(AUDIT_QUEUE_FULL, "audit: produce deferred, local queue full (the record waits in the spool)") \
+	_(AUDIT_REPRODUCED, "audit: records produced from the spool (backlog, failed delivery, restart)") \
+	_(AUDIT_PRODUCER_RESTARTS, "audit: producers recreated after a fatal (idempotence) error")
 
 enum wt_export_counter {
 #define _(sym, desc) WT_EXPORT_CNT_##sym,
@@ -84,6 +88,7 @@ struct wt_export_stats {
 	struct wt_export_reasons produce_err;  /* rd_kafka_produce() failures */
 	struct wt_export_reasons dr_err;       /* delivery report failures */
 	struct wt_export_reasons kafka_err;    /* error_cb */
+	struct wt_audit_stats audit;           /* chain + spool (zeros when audit is off) */
 };
 
 struct wt_export_ctx;
@@ -116,6 +121,31 @@ const char *wt_export_topic(const struct wt_export_ctx *ctx, unsigned int type);
  * NULL is a no-op.
  */
 void wt_export_ctx_free(struct wt_export_ctx *ctx);
+
+/**
+ * Turn on tamper-evident, loss-free delivery (docs/audit.md) for every exporter lcore created
+ * afterwards: each event line is sealed into the chain of its lcore's stream, appended to the
+ * spool in ac->dir/stream-<idx>, produced once durable and acknowledged by delivery reports;
+ * checkpoints go to topic "checkpoint" and gap records to "gap" of kafka.topic-template.
+ * Loads ac->key_path (refused unless 0600 and owned by the effective user). An empty
+ * ac->sensor takes sensor.name. Without this call (or with ac->enabled == 0) audit is off.
+ * @return 0; -EINVAL bad settings; -EPERM key file permissions; another negative errno; the
+ *   message is in @p err.
+ */
+int wt_export_ctx_set_audit(struct wt_export_ctx *ctx, const struct wt_audit_conf *ac, char *err,
+			    size_t errlen);
+
+/**
+ * Write one `gap` record into the lcore's chain naming losses by reason (audit on; a no-op
+ * returning 0 when off). Call it on the exporter lcore with the loss deltas since the last call.
+ * @return 0 or a negative errno (wt_audit_gap()).
+ */
+int wt_export_gap(struct wt_export_lcore *lc, const struct wt_audit_gap_item *items,
+		  unsigned int n);
+
+struct rd_kafka_mock_cluster_s;
+/** The embedded mock cluster (tests: outages, injected errors), or NULL. */
+struct rd_kafka_mock_cluster_s *wt_export_mock_cluster(const struct wt_export_ctx *ctx);
 
 /**
  * Check the producer configuration of @p c without connecting: our defaults plus every

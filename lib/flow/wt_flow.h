@@ -52,7 +52,9 @@ extern const char *const wt_flow_end_names[WT_FLOW_END__MAX];
 #define foreach_wt_app_proto \
 	_(UNKNOWN, "unknown") \
 	_(FAILED, "failed") \
-	_(HTTP, "http")
+	_(HTTP, "http") \
+	_(HTTP2, "http2") \
+	_(WEBSOCKET, "websocket")
 
 enum wt_app_proto {
 #define _(sym, name) WT_APP_##sym,

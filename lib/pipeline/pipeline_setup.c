@@ -176,6 +176,8 @@ wt_pipeline_create(struct wt_pipeline *pl, const struct wt_conf *c, const struct
 		ex->workers[ex->n_workers++] = w;
 	}
 	rc = create_workers(pl, err, errlen);
+	if (rc == 0)
+		rc = wt_pipeline_l7_create(pl, err, errlen);
 	if (rc != 0)
 		goto fail;
 	for (unsigned int i = 0; i < pl->n_ex; i++) {
@@ -239,6 +241,7 @@ wt_pipeline_free(struct wt_pipeline *pl)
 			wt_export_lcore_free(pl->ex[i].ex);
 		pl->ex[i].ex = NULL;
 	}
+	wt_pipeline_l7_free(pl);
 	for (unsigned int w = 0; w < pl->n_wk; w++) {
 		if (pl->wk[w].ft != NULL)
 			wt_flow_table_free(pl->wk[w].ft);

@@ -2,6 +2,8 @@
 /* Worker lcore: takes packets (its own RX queues, or rings from RX lcores), tracks flows, turns
  * ended flows into events and hands them to its exporter ring. Run to completion per burst; no
  * locks, no allocation, no syscalls beyond the idle sleep. */
+#include <netinet/in.h>
+
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
@@ -36,8 +38,8 @@ worker_push_events(struct wt_worker_lcore *wk)
 	wk->n_pending = 0;
 }
 
-static struct wt_event *
-worker_event_get(struct wt_worker_lcore *wk)
+struct wt_event *
+wt_pipeline_event_get(struct wt_worker_lcore *wk)
 {
 	uint64_t deadline = 0;
 	void *ev;
@@ -57,21 +59,32 @@ worker_event_get(struct wt_worker_lcore *wk)
 }
 
 void
-wt_pipeline_worker_flow_end(void *arg, const struct wt_flow *f, enum wt_flow_end reason,
+wt_pipeline_event_put(struct wt_worker_lcore *wk, struct wt_event *ev)
+{
+	wk->events++;
+	wk->pending[wk->n_pending++] = ev;
+	if (wk->n_pending == WT_ARRAY_SIZE(wk->pending))
+		worker_push_events(wk);
+}
+
+void
+wt_pipeline_worker_flow_end(void *arg, const struct wt_flow *cf, enum wt_flow_end reason,
 			    uint64_t now_ns)
 {
 	struct wt_worker_lcore *wk = arg;
-	struct wt_event *ev = worker_event_get(wk);
+	struct wt_flow *f = (struct wt_flow *)(uintptr_t)cf; /* the worker owns its flows */
+	struct wt_event *ev;
 
+	/* Transactions still open end first, so they precede their flow's event. */
+	if (f->l7_slot != 0 && wk->sl != NULL)
+		wt_pipeline_l7_flow_end(wk, f, now_ns);
+	ev = wt_pipeline_event_get(wk);
 	if (WT_UNLIKELY(ev == NULL)) {
 		wk->drops[WT_PIPE_DROP_EVENT_POOL_EMPTY]++;
 		return;
 	}
 	wt_event_from_flow(ev, f, reason, now_ns, (uint8_t)wk->idx);
-	wk->events++;
-	wk->pending[wk->n_pending++] = ev;
-	if (wk->n_pending == WT_ARRAY_SIZE(wk->pending))
-		worker_push_events(wk);
+	wt_pipeline_event_put(wk, ev);
 }
 
 /* Track a burst whose metadata is already in the mbufs (decoded OK), then free it. */
@@ -104,6 +117,11 @@ worker_track(struct wt_worker_lcore *wk, struct rte_mbuf **pkts, uint16_t n)
 	wk->pkts += n;
 	tracked = wt_flow_update_burst(wk->ft, meta, wire, ts, flows, dir, n);
 	wk->drops[WT_PIPE_DROP_FLOW_NOT_TRACKED] += (uint64_t)(n - tracked);
+	if (wk->sl != NULL) {
+		for (uint16_t i = 0; i < n; i++)
+			if (flows[i] != NULL && meta[i]->proto == IPPROTO_TCP)
+				wt_pipeline_l7_packet(wk, flows[i], dir[i], pkts[i], meta[i], ts[i]);
+	}
 	rte_pktmbuf_free_bulk(pkts, n);
 }
 

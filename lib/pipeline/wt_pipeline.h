@@ -21,7 +21,9 @@
 #include "wt_evq.h"
 #include "wt_export.h"
 #include "wt_flow.h"
+#include "wt_http.h"
 #include "wt_port.h"
+#include "wt_stream.h"
 
 #define WT_PIPE_MAX_RX 16
 #define WT_PIPE_MAX_QUEUES 64
@@ -74,6 +76,9 @@ struct wt_worker_lcore {
 	unsigned int n_from_rx;
 	struct wt_decode_lcore dec;                    /* used for directly polled queues */
 	struct wt_flow_table *ft;
+	struct wt_stream_lcore *sl;                    /* tcp payload in order, for the L7 parsers */
+	struct wt_http_lcore *hl;                      /* NULL when app-layer.http is disabled */
+	struct wt_flow *cur_flow;                      /* flow whose L7 callbacks are running */
 	struct wt_event *pending[64];
 	unsigned int n_pending;
 	int shutting_down;

@@ -409,6 +409,320 @@ test_json_too_small(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* ---- http events ---- */
+
+#define SET_STR(f, v) do { \
+	snprintf((f), sizeof(f), "%s", (v)); \
+	f##_len = (uint8_t)strlen(v); \
+	} while (0)
+
+static void
+ev_http(struct wt_event *ev)
+{
+	struct wt_http_tx *t = &ev->u.http;
+
+	ev_tcp(ev);
+	memset(&ev->u, 0, sizeof(ev->u));
+	ev->type = WT_EVENT_HTTP;
+	ev->app_proto = WT_APP_HTTP;
+	ev->ts_ns = 1700000000123456789ull;
+	t->tx_id = 3;
+	t->ts_request = 1700000000123456789ull;
+	t->ts_response = t->ts_request + 2500000;       /* 2.5 ms */
+	t->ts_response_end = t->ts_request + 7250000;   /* 7.25 ms */
+	t->request_len = 31;
+	t->response_len = 219;
+	t->status = 201;
+	t->flags = WT_HTTP_TX_F_REQUEST | WT_HTTP_TX_F_REQ_DONE | WT_HTTP_TX_F_RESPONSE |
+		   WT_HTTP_TX_F_RESP_DONE;
+	SET_STR(t->hostname, "api.example");
+	snprintf(t->url, sizeof(t->url), "/v1/items?id=***");
+	t->url_len = (uint16_t)strlen(t->url);
+	SET_STR(t->http_method, "POST");
+	SET_STR(t->protocol, "HTTP/1.1");
+	SET_STR(t->http_user_agent, "curl/8.1");
+	SET_STR(t->http_content_type, "application/json");
+	SET_STR(t->trace.id, "4bf92f3577b34da6a3ce929d0e0e4736");
+	SET_STR(t->trace.span_id, "00f067aa0ba902b7");
+	t->trace.header = WT_HTTP_CARRIER_TRACEPARENT;
+	t->trace.flags = WT_HTTP_TRACE_F_SAMPLED | WT_HTTP_TRACE_F_SAMPLED_SET;
+	t->cred.scheme = WT_HTTP_AUTH_BASIC;
+	SET_STR(t->cred.username, "svc-a");
+	t->cred.flags = WT_HTTP_CRED_F_FP | WT_HTTP_CRED_F_API_KEY | WT_HTTP_CRED_F_API_KEY_FP;
+	for (int i = 0; i < WT_HTTP_FP_LEN; i++) {
+		t->cred.fp[i] = (uint8_t)i;
+		t->cred.api_key_fp[i] = (uint8_t)(0xf0 + i);
+	}
+	SET_STR(t->cred.api_key_header, "x-api-key");
+	snprintf(t->cred.cookie[0], WT_HTTP_COOKIE_MAX, "sid");
+	t->cred.cookie_len[0] = 3;
+	snprintf(t->cred.cookie[1], WT_HTTP_COOKIE_MAX, "theme");
+	t->cred.cookie_len[1] = 5;
+	t->cred.n_cookies = 2;
+	t->cred.cookies_total = 2;
+	t->shape[0].flags = WT_HTTP_SHAPE_F_PRESENT;
+	t->shape[0].keys = 3;
+	memcpy(t->shape[0].fp, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+}
+
+static const char http_expected[] =
+	"{\"timestamp\":\"2023-11-14T22:13:20.123456+0000\",\"flow_id\":42,\"sensor\":\"sensor-1\","
+	"\"event_type\":\"http\",\"src_ip\":\"10.0.0.1\",\"src_port\":12345,"
+	"\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,\"proto\":\"TCP\",\"app_proto\":\"http\","
+	"\"community_id\":\"1:CpuULklTENbGdRpvp7gNcQd5ZqA=\",\"tx_id\":3,"
+	"\"http\":{\"hostname\":\"api.example\",\"url\":\"/v1/items?id=***\","
+	"\"http_user_agent\":\"curl/8.1\",\"http_content_type\":\"application/json\","
+	"\"http_method\":\"POST\",\"protocol\":\"HTTP/1.1\",\"status\":201,\"length\":219,"
+	"\"request_length\":31,\"latency_us\":{\"to_response_start\":2500,\"to_response_end\":7250},"
+	"\"credentials\":{\"scheme\":\"basic\",\"username\":\"svc-a\","
+	"\"fingerprint\":\"000102030405060708090a0b0c0d0e0f\",\"api_key\":{\"header\":\"x-api-key\","
+	"\"fingerprint\":\"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\"},\"cookies\":[\"sid\",\"theme\"],"
+	"\"cookies_total\":2},\"body_shape\":{\"request\":{\"keys_fp\":\"0123456789abcdef\","
+	"\"keys\":3}}},\"trace\":{\"id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+	"\"header\":\"traceparent\",\"tracestate\":false,\"sampled\":true,\"malformed\":false},"
+	"\"span\":{\"id\":\"00f067aa0ba902b7\"}}";
+
+static void
+test_json_http(void)
+{
+	struct wt_event ev;
+	struct wt_http_tx *t = &ev.u.http;
+	char buf[WT_EXPORT_JSON_MAX];
+	size_t n;
+
+	ev_http(&ev);
+	n = wt_export_format_json(&ev, "sensor-1", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(n, strlen(http_expected));
+	CU_ASSERT_STRING_EQUAL(buf, http_expected);
+	if (strcmp(buf, http_expected) != 0)
+		fprintf(stderr, "\n got: %s\nwant: %s\n", buf, http_expected);
+	CU_ASSERT(json_valid(buf, n));
+
+	/* No response: status and latency absent, the reason given; no trace, no credentials. */
+	ev_http(&ev);
+	t->status = 0;
+	t->ts_response = t->ts_response_end = 0;
+	t->response_len = 0;
+	t->flags = WT_HTTP_TX_F_REQUEST | WT_HTTP_TX_F_REQ_DONE | WT_HTTP_TX_F_GAP |
+		   WT_HTTP_TX_F_TRUNCATED | WT_HTTP_TX_F_HEADER_LIMIT | WT_HTTP_TX_F_MIDSTREAM;
+	t->no_response = WT_HTTP_NORESP_FLOW_END;
+	memset(&t->trace, 0, sizeof(t->trace));
+	memset(&t->cred, 0, sizeof(t->cred));
+	memset(&t->shape, 0, sizeof(t->shape));
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && json_valid(buf, n));
+	CHECK_HAS(buf, "\"protocol\":\"HTTP/1.1\",\"length\":0,\"request_length\":31,\"gap\":true,"
+		       "\"truncated\":true,\"header_limit\":true,\"midstream\":true,"
+		       "\"no_response_reason\":\"flow_end\"}}");
+	CHECK_HASNT(buf, "status");
+	CHECK_HASNT(buf, "latency");
+	CHECK_HASNT(buf, "trace");
+	CHECK_HASNT(buf, "credentials");
+
+	/* A response without request: no request members; an upgrade; a cut response's
+	 * latency only to its start. */
+	ev_http(&ev);
+	t->hostname_len = t->url_len = t->http_method_len = t->protocol_len = 0;
+	t->http_user_agent_len = 0;
+	t->ts_request = 0;
+	t->status = 101;
+	t->flags = WT_HTTP_TX_F_RESPONSE | WT_HTTP_TX_F_RESP_DONE | WT_HTTP_TX_F_UPGRADE;
+	t->upgrade = WT_HTTP_UPGRADE_WEBSOCKET;
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && json_valid(buf, n));
+	CHECK_HAS(buf, "\"http\":{\"http_content_type\":\"application/json\",\"status\":101,");
+	CHECK_HAS(buf, "\"upgrade\":\"websocket\"");
+	CHECK_HASNT(buf, "latency");
+	ev_http(&ev);
+	t->flags &= ~WT_HTTP_TX_F_RESP_DONE;
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CHECK_HAS(buf, "\"latency_us\":{\"to_response_start\":2500}");
+
+	/* JWT: claims, derived flags, lifetime; malformed is a single member. Parent id. */
+	ev_http(&ev);
+	t->jwt.flags = WT_HTTP_JWT_F_PRESENT | WT_HTTP_JWT_F_EXPIRED | WT_HTTP_JWT_F_IAT |
+		       WT_HTTP_JWT_F_EXP | WT_HTTP_JWT_F_ALG_NONE;
+	SET_STR(t->jwt.alg, "none");
+	SET_STR(t->jwt.sub, "admin");
+	SET_STR(t->jwt.iss, "https://idp/");
+	t->jwt.iat = 1699990000;
+	t->jwt.exp = 1699993600;
+	SET_STR(t->trace.parent_id, "0020000000000001");
+	t->trace.header = WT_HTTP_CARRIER_B3MULTI;
+	t->trace.flags = WT_HTTP_TRACE_F_MALFORMED;
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && json_valid(buf, n));
+	CHECK_HAS(buf, "\"jwt\":{\"malformed\":false,\"alg\":\"none\",\"iss\":\"https://idp/\","
+		       "\"sub\":\"admin\",\"iat\":1699990000,\"exp\":1699993600,\"lifetime_s\":3600,"
+		       "\"expired_at_request\":true,\"not_yet_valid\":false,\"alg_none\":true}");
+	CHECK_HAS(buf, "\"trace\":{\"id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"header\":\"x-b3\","
+		       "\"malformed\":true},\"span\":{\"id\":\"00f067aa0ba902b7\"},"
+		       "\"parent\":{\"id\":\"0020000000000001\"}}");
+	t->jwt.flags = WT_HTTP_JWT_F_PRESENT | WT_HTTP_JWT_F_MALFORMED;
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CHECK_HAS(buf, "\"jwt\":{\"malformed\":true}");
+
+	/* Escaping: quotes, controls, invalid UTF-8 as \u00XX, valid UTF-8 kept, NUL kept. */
+	ev_http(&ev);
+	memcpy(t->http_user_agent, "a\"b\\c\x01\xff\xc3\xa9\xe2\x82\x00z\tq", 15);
+	t->http_user_agent_len = 15;
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && json_valid(buf, n));
+	CHECK_HAS(buf, "\"http_user_agent\":\"a\\\"b\\\\c\\u0001\\u00ff\xc3\xa9\\u00e2\\u0082"
+		       "\\u0000z\\tq\",");
+}
+
+/* Every string at its bound, made of bytes that escape to 6: still one line that fits. */
+static void
+test_json_http_worst(void)
+{
+	struct wt_event ev;
+	struct wt_http_tx *t = &ev.u.http;
+	char buf[WT_EXPORT_JSON_MAX], *full;
+	size_t n, len;
+	int bad = 0;
+
+	ev_http(&ev);
+#define FILL(f) do { memset(f, 0x01, sizeof(f) - 1); f##_len = sizeof(f) - 1; } while (0)
+	FILL(t->hostname);
+	memset(t->url, 0x01, sizeof(t->url) - 1);
+	t->url_len = sizeof(t->url) - 1;
+	FILL(t->http_method);
+	FILL(t->protocol);
+	FILL(t->http_user_agent);
+	FILL(t->http_content_type);
+	FILL(t->trace.id);
+	FILL(t->trace.span_id);
+	FILL(t->trace.parent_id);
+	FILL(t->cred.username);
+	FILL(t->cred.api_key_header);
+	FILL(t->jwt.alg);
+	FILL(t->jwt.kid);
+	FILL(t->jwt.iss);
+	FILL(t->jwt.sub);
+	FILL(t->jwt.aud);
+#undef FILL
+	for (int i = 0; i < WT_HTTP_COOKIES; i++) {
+		memset(t->cred.cookie[i], '"', WT_HTTP_COOKIE_MAX - 1);
+		t->cred.cookie_len[i] = WT_HTTP_COOKIE_MAX - 1;
+	}
+	t->cred.n_cookies = WT_HTTP_COOKIES;
+	t->cred.cookies_total = 255;
+	t->cred.flags = 0xff;
+	t->jwt.flags = 0xffff & ~WT_HTTP_JWT_F_MALFORMED;
+	t->jwt.iat = INT64_MIN;
+	t->jwt.exp = INT64_MAX;
+	t->jwt.nbf = -1;
+	t->flags = 0xffffffff;
+	t->no_response = WT_HTTP_NORESP_GAVE_UP;
+	t->trace.flags = 0xff;
+	t->shape[0].flags = t->shape[1].flags = 0xff;
+	t->tx_id = UINT64_MAX;
+	t->request_len = t->response_len = UINT64_MAX;
+	n = wt_export_format_json(&ev, "sensor-with-a-long-name-0123456789", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && n < WT_EXPORT_JSON_MAX);
+	CU_ASSERT(json_valid(buf, n));
+	CHECK_HAS(buf, "\"lifetime_s\":-1,");   /* wraps, but stays a number */
+	/* Bytes out of range in the record never read past a field. */
+	t->hostname_len = 255;
+	t->url_len = 60000;
+	t->cred.n_cookies = 200;
+	t->trace.id_len = 255;
+	t->trace.header = 200;
+	t->no_response = 200;
+	t->cred.scheme = 200;
+	CU_ASSERT(wt_export_format_json(&ev, "s", buf, sizeof(buf)) > 0);
+
+	/* Every buffer size below the fit fails cleanly; the exact fit works. */
+	ev_http(&ev);
+	full = malloc(WT_EXPORT_JSON_MAX);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+	n = wt_export_format_json(&ev, "s", full, WT_EXPORT_JSON_MAX);
+	for (len = 0; len <= n + 1; len++) {
+		char *b = malloc(len ? len : 1);
+		size_t r = wt_export_format_json(&ev, "s", b, len);
+
+		if (len <= n ? r != 0 : (r != n || memcmp(b, full, n + 1) != 0))
+			bad++;
+		free(b);
+	}
+	free(full);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+static struct wt_http_tx http_seen;
+static int http_n;
+
+static void
+http_cb(void *arg, const struct wt_http_tx *tx)
+{
+	(void)arg;
+	http_seen = *tx;
+	http_n++;
+}
+
+/* From the wire to JSON: lib/http, the event record, the formatter. */
+static void
+test_json_http_e2e(void)
+{
+	static const char rq[] =
+		"POST /login?user=bob&pw=hunter2 HTTP/1.1\r\nHost: Auth.Example:8443\r\n"
+		"User-Agent: m2m/1.0\r\nAuthorization: Basic Ym9iOmh1bnRlcjI=\r\n"
+		"traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n"
+		"Content-Type: application/json\r\nContent-Length: 20\r\n\r\n"
+		"{\"pw\":\"x\",\"user\":1}\n";
+	static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+				 "Content-Length: 2\r\n\r\nok";
+	struct wt_http_conf hc;
+	struct wt_http_lcore *lc;
+	struct wt_flow f;
+	struct wt_event ev;
+	char buf[WT_EXPORT_JSON_MAX];
+	size_t n;
+
+	wt_http_conf_defaults(&hc);
+	wt_http_conf_set_key(&hc, (const uint8_t *)"0123456789abcdef0123456789abcdef", 32);
+	lc = wt_http_lcore_create("t_export_http", &hc, 2, 0, http_cb, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
+	memset(&f, 0, sizeof(f));
+	f.key.ipver = 4;
+	f.key.proto = IPPROTO_TCP;
+	inet_pton(AF_INET, "10.1.0.1", f.key.ip_a);
+	inet_pton(AF_INET, "10.1.0.2", f.key.ip_b);
+	f.key.port_a = 40000;
+	f.key.port_b = 8443;
+	f.client_is_a = 1;
+	f.flow_id = 9;
+	wt_http_open(lc, 0, &f);
+	wt_http_data(lc, 0, &f, WT_DIR_TOSERVER, (const uint8_t *)rq, sizeof(rq) - 1, 0,
+		     1700000000000000000ull);
+	wt_http_data(lc, 0, &f, WT_DIR_TOCLIENT, (const uint8_t *)rs, sizeof(rs) - 1, 0,
+		     1700000000001500000ull);
+	wt_http_close(lc, 0, &f, 1700000001000000000ull);
+	wt_http_lcore_free(lc);
+	CU_ASSERT_EQUAL_FATAL(http_n, 1);
+	wt_event_from_http(&ev, &f, &http_seen, 1);
+	CU_ASSERT_EQUAL(ev.type, WT_EVENT_HTTP);
+	CU_ASSERT_EQUAL(ev.ts_ns, 1700000000000000000ull);
+	CU_ASSERT_EQUAL(ev.sport, 40000);
+	n = wt_export_format_json(&ev, "s", buf, sizeof(buf));
+	CU_ASSERT(n > 0 && json_valid(buf, n));
+	CHECK_HAS(buf, "\"event_type\":\"http\",\"src_ip\":\"10.1.0.1\",\"src_port\":40000,");
+	CHECK_HAS(buf, "\"app_proto\":\"http\"");
+	CHECK_HAS(buf, "\"tx_id\":0,\"http\":{\"hostname\":\"auth.example\","
+		       "\"url\":\"/login?user=***&pw=***\",\"http_user_agent\":\"m2m/1.0\","
+		       "\"http_content_type\":\"text/plain\",\"http_method\":\"POST\","
+		       "\"protocol\":\"HTTP/1.1\",\"status\":200,\"length\":2,\"request_length\":20,"
+		       "\"latency_us\":{\"to_response_start\":1500,\"to_response_end\":1500},"
+		       "\"credentials\":{\"scheme\":\"basic\",\"username\":\"bob\",\"fingerprint\":\"");
+	CHECK_HAS(buf, "\"body_shape\":{\"request\":{\"keys_fp\":\"");
+	CHECK_HAS(buf, "\"trace\":{\"id\":\"0af7651916cd43dd8448eb211c80319c\","
+		       "\"header\":\"traceparent\",\"tracestate\":false,\"sampled\":true,"
+		       "\"malformed\":false},\"span\":{\"id\":\"b7ad6b7169203331\"}}");
+	CHECK_HASNT(buf, "hunter2");
+	CHECK_HASNT(buf, "Ym9iOmh1bnRlcjI");
+}
+
 /* ---- Kafka ---- */
 
 static void
@@ -739,6 +1053,9 @@ wt_test_export(void)
 	    !CU_add_test(s, "json ipv6 icmpv6", test_json_icmp6) ||
 	    !CU_add_test(s, "json escaping and fallbacks", test_json_escape) ||
 	    !CU_add_test(s, "json buffer too small", test_json_too_small) ||
+	    !CU_add_test(s, "json http (exact) and variants", test_json_http) ||
+	    !CU_add_test(s, "json http worst case and small buffers", test_json_http_worst) ||
+	    !CU_add_test(s, "json http from the wire", test_json_http_e2e) ||
 	    !CU_add_test(s, "bad librdkafka property / topic", test_bad_property) ||
 	    !CU_add_test(s, "embedded kafka round trip", test_embedded_kafka) ||
 	    !CU_add_test(s, "delivery failures by reason", test_delivery_failures) ||

@@ -1,2 +1,0 @@
-/* placeholder until the library lands */
-int wt_http_placeholder;
