@@ -143,6 +143,7 @@ main(int argc, char **argv)
 	if (strcmp(brokers, "embedded") == 0) {
 		/* the same in-process mock cluster lib/export starts: 3 brokers, 3 partitions */
 		c = rd_kafka_conf_new();
+		set(c, "log_level", "3"); /* it only hosts the cluster: no bootstrap warning */
 		mock_rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, es, sizeof(es));
 		if (mock_rk == NULL || (mock = rd_kafka_mock_cluster_new(mock_rk, 3)) == NULL) {
 			fprintf(stderr, "kafka_bare: mock cluster: %s\n", es);

@@ -56,6 +56,8 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	c = rd_kafka_conf_new();
+	/* it only hosts the cluster: no "no bootstrap.servers" warning */
+	rd_kafka_conf_set(c, "log_level", "3", es, sizeof(es));
 	rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, es, sizeof(es));
 	if (rk == NULL) {
 		fprintf(stderr, "kafka_mock: %s\n", es);

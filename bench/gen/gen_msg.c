@@ -1043,7 +1043,7 @@ grpc_body_bytes(const struct gen_ctx *g, const struct gen_flow *f, const struct 
 			w_be24(&w, plen);
 			w_u8(&w, 0x0);
 			w_u8(&w, flags);
-			w_be16(&w, 0);
+			w_be16(&w, (uint16_t)(grpc_stream_id(m) >> 16));
 			w_be16(&w, (uint16_t)grpc_stream_id(m));
 			n = WT_GEN_MIN(9 - fo, len);
 			memcpy(dst, hdr + fo, n);

@@ -13,6 +13,8 @@
 
 #include "audit_priv.h"
 
+#define AUDIT_CKPT_RETRY_NS (100ull * 1000 * 1000)
+
 int
 audit_sha256(EVP_MD_CTX *ctx, const EVP_MD *md, const void *a, size_t alen, const void *b,
 	     size_t blen, uint8_t out[WT_AUDIT_HASH_LEN])
@@ -191,7 +193,7 @@ wt_audit_append(struct wt_audit_stream *as, const char *type, uint8_t topic, con
 	int rc;
 
 	if (as->sp != NULL) {
-		size_t est = *len + as->sensor_json_len + 200 + keylen;
+		size_t est = *len + as->sensor_json_len + 256 + keylen;
 
 		if (!wt_audit_spool_room(as->sp, est, false)) {
 			as->full_pending++;
@@ -225,10 +227,13 @@ wt_audit_tick(struct wt_audit_stream *as, uint64_t now_ns)
 
 	if (as->full_pending && as->sp != NULL && wt_audit_spool_room(as->sp, 4096, false))
 		full_gap_flush(as);
-	if (as->since_ckpt > 0 &&
+	if (as->since_ckpt > 0 && now_ns - as->ckpt_fail_ns >= AUDIT_CKPT_RETRY_NS &&
 	    ((c->checkpoint_events && as->since_ckpt >= c->checkpoint_events) ||
-	     (c->checkpoint_ms && now_ns - as->ckpt_last_ns >= (uint64_t)c->checkpoint_ms * 1000000ull)))
+	     (c->checkpoint_ms && now_ns - as->ckpt_last_ns >= (uint64_t)c->checkpoint_ms * 1000000ull))) {
 		rc = audit_record_checkpoint(as, now_ns);
+		if (rc != 0)
+			as->ckpt_fail_ns = now_ns;   /* spool full: do not sign again every tick */
+	}
 	if (as->sp == NULL)
 		return rc;
 	pending = wt_audit_spool_pending(as->sp, &oldest);

@@ -90,6 +90,7 @@ struct wt_audit_stream {
 	/* checkpoint accounting since the last checkpoint */
 	uint64_t ckpt_first;                       /* first seq of the running range */
 	uint64_t ckpt_last_ns;                     /* monotonic time of the last checkpoint */
+	uint64_t ckpt_fail_ns;                     /* last failed attempt (spool full) */
 	uint64_t since_ckpt;                       /* records sealed since */
 	uint32_t n_types;
 	char type_names[WT_AUDIT_MAX_TYPES][32];

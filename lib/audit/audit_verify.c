@@ -528,13 +528,12 @@ wt_audit_verify_torn(struct wt_audit_verifier *v, uint32_t source, uint64_t line
 
 /* ---- whole-stream checks ---- */
 
-static struct vstream *g_sort_stream; /* qsort has no context argument; finish is single-threaded */
-
 static int
-idx_cmp(const void *a, const void *b)
+idx_cmp(const void *a, const void *b, void *arg)
 {
-	const struct vrec *x = &g_sort_stream->recs[*(const uint32_t *)a];
-	const struct vrec *y = &g_sort_stream->recs[*(const uint32_t *)b];
+	const struct vstream *s = arg;
+	const struct vrec *x = &s->recs[*(const uint32_t *)a];
+	const struct vrec *y = &s->recs[*(const uint32_t *)b];
 
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
@@ -709,8 +708,7 @@ finish_stream(struct wt_audit_verifier *v, struct vstream *s, struct wt_audit_ve
 	}
 	for (size_t i = 0; i < s->n; i++)
 		idx[i] = (uint32_t)i;
-	g_sort_stream = s;
-	qsort(idx, s->n, sizeof(*idx), idx_cmp);
+	qsort_r(idx, s->n, sizeof(*idx), idx_cmp, s);
 
 	/* One primary per seq (the first copy whose hash holds); the rest are duplicates or
 	 * conflicting records. */

@@ -107,6 +107,8 @@ const struct conf_opt conf_opts[] = {
 	       "outstanding requests recorded per flow"),
 	C_UINT("app-layer.http.resync-max-bytes", http.resync_max_bytes, 0, 1048576, "65536", NULL,
 	       "bytes searched for a message start after a gap"),
+	C_UINT("app-layer.http.tx-pool", http.tx_pool, 0, 16777216, "8192", NULL,
+	       "transaction records per worker (requests in flight), 0 = one per stream"),
 	C_LIST("app-layer.http.trace-headers", CONF_T_ARGV, http_trace_headers, n_http_trace_headers,
 	       "trace headers, \"name\" or \"name=role\"; empty = built-in list"),
 	C_LIST("app-layer.http.api-key-headers", CONF_T_ARGV, http_api_key_headers,

@@ -127,8 +127,9 @@ audit_recreate(struct wt_export_lcore *lc)
 
 	ea->destroying = true;
 	audit_topics_destroy(ea);
-	rd_kafka_purge(lc->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
-				       RD_KAFKA_PURGE_F_NON_BLOCKING);
+	if (lc->rk != NULL)
+		rd_kafka_purge(lc->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+					       RD_KAFKA_PURGE_F_NON_BLOCKING);
 	export_producer_destroy(lc);
 	ea->destroying = false;
 	if (export_producer_create(lc, err, sizeof(err)) != 0 ||

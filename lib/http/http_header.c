@@ -70,7 +70,7 @@ classify(struct wt_http_lcore *lc, struct http_half *h, struct http_rec *r)
 	struct wt_http_tx *tx;
 
 	h->hk = HK_NONE;
-	if (h->limited || h->name_len == 0xff || h->name_len == 0)
+	if (h->limited || h->hdrs_done || h->name_len == 0xff || h->name_len == 0)
 		return;
 	if (NAME_IS(h, "upgrade")) {
 		h->hk = HK_UPGRADE;

@@ -69,6 +69,7 @@ on_message_begin(http_parser *p)
 	h->json = 0;
 	h->scan = 0;
 	h->interim = 0;
+	h->hdrs_done = 0;
 	h->upgrade = WT_HTTP_UPGRADE_NONE;
 	if (h->dir == WT_DIR_TOSERVER)
 		http_tx_request_begin(lc, lc->cf, h);
@@ -138,6 +139,7 @@ on_headers_complete(http_parser *p)
 	url_done(lc, h);
 	if (h->hstate == HS_VALUE || h->hstate == HS_FIELD)
 		http_hdr_end(lc, lc->cf, h);
+	h->hdrs_done = 1;
 	if (h->dir == WT_DIR_TOSERVER)
 		return http_tx_request_headers(lc, lc->cf, h);
 	return http_tx_response_headers(lc, lc->cf, h);
@@ -257,8 +259,8 @@ resync(struct wt_http_lcore *lc, struct http_flow *fs, struct http_half *h, cons
 		} else {
 			h->cand[h->cand_len++] = (char)data[i++];
 			r = wt_http_detect((const uint8_t *)h->cand, h->cand_len, h->dir);
-			if (r < 0)
-				continue;
+			if (r < 0 && h->cand_len < HTTP_CAND_MAX)
+				continue;   /* detection decides within 16 bytes */
 			if (r > 0) {
 				uint8_t n = h->cand_len;
 				char cand[HTTP_CAND_MAX];

@@ -146,6 +146,7 @@ struct http_half {
 	uint8_t json;             /* this message's body is JSON */
 	uint8_t scan;             /* 1: rec's scanner [dir] is in use */
 	uint8_t interim;          /* this response is a 1xx */
+	uint8_t hdrs_done;        /* headers complete: later ones are chunked trailers, ignored */
 	uint8_t method;           /* response: method of the request it answers */
 	uint8_t upgrade;          /* response: enum wt_http_upgrade it switches to */
 	char name[HTTP_NAME_BUF];

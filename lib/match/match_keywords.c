@@ -282,7 +282,7 @@ last_elem(struct kw_ctx *k, bool content_only, int *rc)
 {
 	struct match_elem *e = k->r->n_el ? &k->r->el[k->r->n_el - 1] : NULL;
 
-	if (e == NULL || (content_only && e->kind != ME_CONTENT)) {
+	if (e == NULL || (content_only && e->kind != ME_CONTENT) || e->kind == ME_ISDATAAT) {
 		*rc = kfail(k, MPR_ERROR, "'%s' without a preceding content%s", k->name,
 			    content_only ? "" : " or pcre");
 		return NULL;
@@ -607,6 +607,58 @@ kw_pcre(struct kw_ctx *k)
 	return MPR_OK;
 }
 
+/* isdataat:[!]N[,relative] */
+static int
+kw_isdataat(struct kw_ctx *k)
+{
+	const char *v = k->val, *c;
+	size_t n = k->vlen;
+	bool neg = false, rel = false;
+	uint32_t num;
+	int rc;
+
+	if ((rc = need_value(k)) != MPR_OK)
+		return rc;
+	if (v[0] == '!') {
+		neg = true;
+		v++;
+		n--;
+	}
+	c = memchr(v, ',', n);
+	if (c) {
+		const char *o = c + 1;
+		size_t ol = n - (size_t)(o - v);
+
+		while (ol && *o == ' ') {
+			o++;
+			ol--;
+		}
+		if (ol == 8 && memcmp(o, "relative", 8) == 0)
+			rel = true;
+		else if (ol == 7 && memcmp(o, "rawbytes", 7) == 0)
+			;
+		else
+			return kfail(k, MPR_ERROR, "isdataat: unknown option '%.*s'", (int)WT_MIN(ol, 16),
+				     o);
+		n = (size_t)(c - v);
+	}
+	if (n && !isdigit((unsigned char)v[0]))
+		return kfail(k, MPR_SKIP, "'isdataat' from a byte_extract variable not supported");
+	if ((rc = parse_u32(k, v, n, &num, 1u << 24)) != MPR_OK)
+		return rc;
+	if (rel && k->r->n_el == 0)
+		return kfail(k, MPR_ERROR, "isdataat relative without a preceding content or pcre");
+	struct match_elem *e = new_elem(k, ME_ISDATAAT);
+
+	if (!e)
+		return MPR_SKIP;
+	if (rel)
+		e->buf = k->r->el[k->r->n_el - 2].buf;
+	e->offset = (int32_t)num;
+	e->flags |= (neg ? MEF_NEGATED : 0) | (rel ? MEF_REL_DATAAT : 0);
+	return MPR_OK;
+}
+
 /* "type limit, track by_src, count 1, seconds 60" (detection_filter: no type) */
 static int
 kw_threshold(struct kw_ctx *k)
@@ -708,6 +760,7 @@ static const struct {
 	{ "distance", kw_position },
 	{ "within", kw_position },
 	{ "pcre", kw_pcre },
+	{ "isdataat", kw_isdataat },
 	{ "threshold", kw_threshold },
 	{ "detection_filter", kw_threshold },
 };
@@ -781,7 +834,7 @@ match_rule_finish(struct match_rule *r, char *why, size_t whylen)
 			raw = true;
 		else
 			sticky = true;
-		if (!(e->flags & MEF_NEGATED))
+		if (!(e->flags & MEF_NEGATED) && e->kind != ME_ISDATAAT)
 			r->region_elem = (int8_t)i;
 	}
 	if (raw && sticky) {
@@ -816,7 +869,7 @@ match_rule_finish(struct match_rule *r, char *why, size_t whylen)
 	for (unsigned i = 0; i < r->n_el; i++) {
 		const struct match_elem *e = &r->el[i];
 
-		if (!(e->flags & MEF_NEGATED) && buf_rank(e->buf) > best_rank)
+		if (!(e->flags & MEF_NEGATED) && e->kind != ME_ISDATAAT && buf_rank(e->buf) > best_rank)
 			best_rank = buf_rank(e->buf);
 	}
 	/* explicit fast_pattern in the best rank, else the longest content, else a pcre */
@@ -826,7 +879,7 @@ match_rule_finish(struct match_rule *r, char *why, size_t whylen)
 	for (unsigned i = 0; i < r->n_el; i++) {
 		const struct match_elem *e = &r->el[i];
 
-		if ((e->flags & MEF_NEGATED) || buf_rank(e->buf) != best_rank)
+		if ((e->flags & MEF_NEGATED) || e->kind == ME_ISDATAAT || buf_rank(e->buf) != best_rank)
 			continue;
 		if (e->kind == ME_CONTENT && (e->flags & MEF_FAST)) {
 			fp = (int)i;
@@ -841,7 +894,8 @@ match_rule_finish(struct match_rule *r, char *why, size_t whylen)
 		for (unsigned i = 0; i < r->n_el; i++) {
 			const struct match_elem *e = &r->el[i];
 
-			if (!(e->flags & MEF_NEGATED) && buf_rank(e->buf) == best_rank) {
+			if (!(e->flags & MEF_NEGATED) && e->kind != ME_ISDATAAT &&
+			    buf_rank(e->buf) == best_rank) {
 				fp = (int)i;
 				break;
 			}

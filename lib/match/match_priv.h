@@ -36,7 +36,7 @@ enum match_proto { MP_TCP = 0, MP_UDP, MP_HTTP, MP_TLS, MP_MQTT, MP_GRPC, MP__MA
 extern const char *const match_proto_names[MP__MAX];
 
 /* struct match_elem.kind */
-enum { ME_CONTENT = 0, ME_PCRE = 1 };
+enum { ME_CONTENT = 0, ME_PCRE = 1, ME_ISDATAAT = 2 };
 
 /* struct match_elem.flags */
 #define MEF_NOCASE     0x0001
@@ -52,7 +52,8 @@ enum { ME_CONTENT = 0, ME_PCRE = 1 };
 #define MEF_ENDSWITH   0x0400
 #define MEF_FP_CHOP    0x0800 /* fast_pattern:off,len */
 #define MEF_SOM        0x1000 /* pcre db reports start of match */
-#define MEF_REL (MEF_DISTANCE | MEF_WITHIN | MEF_RELATIVE_PCRE)
+#define MEF_REL_DATAAT 0x2000 /* isdataat:N,relative */
+#define MEF_REL (MEF_DISTANCE | MEF_WITHIN | MEF_RELATIVE_PCRE | MEF_REL_DATAAT)
 
 /** One content or pcre of a rule, in rule order. */
 struct match_elem {
@@ -61,7 +62,7 @@ struct match_elem {
 	uint16_t flags;           /* MEF_* */
 	uint32_t len;             /* content bytes */
 	uint8_t *bytes;           /* content */
-	int32_t offset, depth, distance, within;
+	int32_t offset, depth, distance, within; /* isdataat: offset = N */
 	uint16_t fp_off, fp_len;  /* fast_pattern chop */
 	char *pcre;               /* pcre body (Hyperscan syntax) */
 	unsigned int hs_flags;    /* HS_FLAG_CASELESS / DOTALL / MULTILINE from the pcre modifiers */

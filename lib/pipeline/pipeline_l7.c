@@ -158,7 +158,6 @@ l7_http_conf(const struct wt_conf *c, struct wt_http_conf *hc, char *err, size_t
 	hc->n_trace_hdrs = dflt.n_trace_hdrs;
 	memcpy(hc->api_key_hdrs, dflt.api_key_hdrs, sizeof(hc->api_key_hdrs));
 	hc->n_api_key_hdrs = dflt.n_api_key_hdrs;
-	hc->tx_pool = dflt.tx_pool;
 	if (c->n_http_trace_headers > 0) {
 		wt_http_conf_clear_trace_headers(hc);
 		for (int i = 0; i < c->n_http_trace_headers; i++) {

@@ -40,6 +40,22 @@ wt_stats_collect(struct wt_stats *st, const struct wt_pipeline *pl, const struct
 			st->pipe_drops[d] += wk->drops[d];
 		st->worker_pkts += wk->pkts;
 		st->worker_events += wk->events;
+		if (wk->sl != NULL) {
+			struct wt_stream_stats ss;
+
+			wt_stream_stats_get(wk->sl, &ss);
+			for (int k = 0; k < WT_STREAM_CTR__MAX; k++)
+				st->stream[k] += ss.c[k];
+			st->stream_memory += ss.memory;
+		}
+		if (wk->hl != NULL) {
+			struct wt_http_stats hs;
+
+			wt_http_stats_get(wk->hl, &hs);
+			for (int k = 0; k < WT_HTTP_CNT__MAX; k++)
+				st->http[k] += hs.cnt[k];
+			st->http_memory += hs.memory;
+		}
 		if (wk->ft == NULL)
 			continue;
 		wt_flow_stats_get(wk->ft, &fs);
@@ -110,6 +126,10 @@ wt_stats_print_summary(FILE *out, const struct wt_stats *st, double elapsed_s)
 	P("kafka.produced", st->exp.cnt[WT_EXPORT_CNT_PRODUCED]);
 	P("kafka.delivered", st->exp.cnt[WT_EXPORT_CNT_DELIVERED]);
 	P("file.lines", st->exp.cnt[WT_EXPORT_CNT_FILE_LINES]);
+	P("stream.bytes", st->stream[WT_STREAM_CTR_BYTES_DELIVERED]);
+	P("stream.gaps", st->stream[WT_STREAM_CTR_GAPS]);
+	P("http.transactions", st->http[WT_HTTP_CNT_TRANSACTIONS]);
+	P("http.parse_errors", st->http[WT_HTTP_CNT_PARSE_ERRORS]);
 	P("drops", st->drops_total);
 	if (st->drops_total) {
 		fprintf(out, "drops by reason:\n");
@@ -199,6 +219,18 @@ wt_stats_write_json(FILE *out, const struct wt_stats *st, double elapsed_s)
 		snprintf(name, sizeof(name), "export.%s",
 			 wt_lower_name(low, sizeof(low), wt_export_counter_names[c]));
 		J(name, st->exp.cnt[c]);
+	}
+	J("stream.memory", st->stream_memory);
+	J("http.memory", st->http_memory);
+	for (int k = 0; k < WT_STREAM_CTR__MAX; k++) {
+		snprintf(name, sizeof(name), "stream.%s",
+			 wt_lower_name(low, sizeof(low), wt_stream_counter_names[k]));
+		J(name, st->stream[k]);
+	}
+	for (int k = 0; k < WT_HTTP_CNT__MAX; k++) {
+		snprintf(name, sizeof(name), "http.%s",
+			 wt_lower_name(low, sizeof(low), wt_http_counter_names[k]));
+		J(name, st->http[k]);
 	}
 	J("drops", st->drops_total);
 	J("drops.port.imissed", st->imissed);

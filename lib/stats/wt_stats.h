@@ -15,6 +15,8 @@
 #include "wt_decode.h"
 #include "wt_export.h"
 #include "wt_flow.h"
+#include "wt_http.h"
+#include "wt_stream.h"
 #include "wt_pipeline.h"
 #include "wt_port.h"
 
@@ -29,6 +31,10 @@ struct wt_stats {
 	uint64_t flows_created, flows_active, flows_peak;
 	uint64_t flows_ended[WT_FLOW_END__MAX];
 	uint64_t flow_capacity, flow_bytes_per_flow, flow_memory;
+	/* application layer */
+	uint64_t stream[WT_STREAM_CTR__MAX];
+	uint64_t stream_memory, http_memory;
+	uint64_t http[WT_HTTP_CNT__MAX];
 	/* pipeline */
 	uint64_t worker_pkts, worker_events;
 	uint64_t pipe_drops[WT_PIPE_DROP__MAX];

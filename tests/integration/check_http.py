@@ -17,8 +17,9 @@ Checks (exit 1 and a table of differences when one fails):
     connection has one, else file order);
   - per transaction: http_method, url (path + query; query values masked by the daemon as
     `?a=***` are accepted, see --url-mode), hostname (the Host header, with or without its port),
-    protocol, status (absent or null when tshark saw no response); http_user_agent and
-    http_content_type when the event has them;
+    protocol, status (absent or null when tshark saw no response); http_user_agent,
+    http_content_type, request_length and length (body bytes after de-chunking; 0 after HEAD,
+    204, 304) when the event has them;
   - trace context: a request carrying W3C traceparent, B3 (single or X-B3-TraceId) or
     uber-trace-id has that trace id as trace.id (event["trace"]["id"], also accepted:
     event["http"]["trace"]["id"]); requests of one trace seen on several connections (the hops of
@@ -99,6 +100,8 @@ class Req:
         self.status = None         # final response code (int) or None
         self.resp_ctype = None
         self.interim = []          # 1xx codes seen before the final response
+        self.req_len = None        # body bytes (de-chunked) of the request
+        self.resp_len = None       # body bytes (de-chunked) of the final response
 
     def hdr(self, name):
         return [v for n, v in self.headers if n == name]
@@ -119,6 +122,19 @@ def start_line(pdu, key):
         if isinstance(v, dict) and key in v:
             return v
     return None
+
+
+def body_len(pdu):
+    """Body bytes of one HTTP message: Content-Length, else the length of the de-chunked body
+    tshark reassembled (http.file_data, text), else 0; None when that text is not plain ASCII
+    (tshark escapes binary: the length is unknown)."""
+    cl = pdu.get("http.content_length_header")
+    if isinstance(cl, str) and cl.strip().isdigit():
+        return int(cl)
+    fd = pdu.get("http.file_data")
+    if isinstance(fd, str):
+        return len(fd) if fd.isascii() and "\\x" not in fd else None
+    return 0
 
 
 def tshark_http(pcap, extra_ports):
@@ -164,6 +180,7 @@ def tshark_http(pcap, extra_ports):
                 r.headers = parse_headers(pdu.get("http.request.line"))
                 h = r.hdr("host")
                 r.host = h[0] if h else None
+                r.req_len = body_len(pdu)
                 conns.setdefault((s, d), []).append(r)
             elif pdu.get("http.response") == "1":
                 sl = start_line(pdu, "http.response.code")
@@ -172,22 +189,24 @@ def tshark_http(pcap, extra_ports):
                 ct = [v for n, v in parse_headers(pdu.get("http.response.line"))
                       if n == "content-type"]
                 resps[(d, s)].append((int(sl["http.response.code"]), ct[0] if ct else None,
-                                      int(fr["frame.number"])))
+                                      body_len(pdu)))
     for key, rs in resps.items():
         reqs = conns.get(key, [])
         finals = []
-        for code, ct, frame in rs:
+        for code, ct, blen in rs:
             if 100 <= code < 200 and code != 101:
                 n = len(finals)
                 if n < len(reqs):
                     reqs[n].interim.append(code)
                 continue
-            finals.append((code, ct, frame))
+            finals.append((code, ct, blen))
         if len(finals) > len(reqs):
             problems.append("%s -> %s: %d final responses for %d requests (tshark)"
                             % (ep_str(key[0]), ep_str(key[1]), len(finals), len(reqs)))
-        for r, (code, ct, _) in zip(reqs, finals):
+        for r, (code, ct, blen) in zip(reqs, finals):
             r.status, r.resp_ctype = code, ct
+            # no body after HEAD, 204, 304 whatever Content-Length says (tshark knows it too)
+            r.resp_len = 0 if r.method == "HEAD" or code in (204, 304) else blen
     return conns, problems
 
 
@@ -427,6 +446,10 @@ def ref_events(conns):
                 h["http_user_agent"] = ua[0]
             if r.resp_ctype:
                 h["http_content_type"] = r.resp_ctype
+            if r.req_len is not None:
+                h["request_length"] = r.req_len
+            if r.resp_len is not None:
+                h["length"] = r.resp_len
             ev = {"timestamp": "1970-01-01T00:00:00.000000+0000", "flow_id": 1000 + n,
                   "event_type": "http", "src_ip": cli[0], "src_port": cli[1],
                   "dest_ip": srv[0], "dest_port": srv[1], "proto": "TCP", "app_proto": "http",
@@ -574,6 +597,15 @@ def self_test(a, conns):
         "url", evs[i_q]["http"]["url"].split("?")[0])), needle="url (auto)")
     expect(1, "hostname wrong", mutate(lambda evs: evs[0]["http"].__setitem__(
         "hostname", "evil.example")), needle="hostname")
+    i_len = idx(lambda e: e["http"].get("length", 0) > 0)
+    expect(1, "response length off by one", mutate(lambda evs: evs[i_len]["http"].__setitem__(
+        "length", evs[i_len]["http"]["length"] + 1)), needle="length (body bytes)")
+    i_chunked = idx(lambda e: "chunked" in e["_req"].hdr("transfer-encoding"))
+    if i_chunked is not None:
+        expect(1, "chunked request length counted with chunk framing",
+               mutate(lambda evs: evs[i_chunked]["http"].__setitem__(
+                   "request_length", evs[i_chunked]["http"]["request_length"] + 5)),
+               needle="request_length (body bytes)")
     expect(1, "http_user_agent wrong", mutate(lambda evs: evs[0]["http"].__setitem__(
         "http_user_agent", "curl/0")), needle="http_user_agent")
 
@@ -832,6 +864,14 @@ def main():
                     d("http_content_type", " or ".join(sorted(want)), h["http_content_type"])
             elif r.resp_ctype:
                 soft_missing["http_content_type"] += 1
+            for field, want in (("request_length", r.req_len),
+                                ("length", r.resp_len if r.status is not None else None)):
+                if want is None:
+                    continue
+                if field not in h:
+                    soft_missing[field] += 1
+                elif h[field] != want:
+                    d(field + " (body bytes)", want, h[field])
             if a.verbose:
                 tp, tid = expected_trace(r)
                 print("  %-44s %-14s %-6s %-48s %-5s %s" % (cname, tag, r.method, r.uri,

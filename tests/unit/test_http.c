@@ -437,6 +437,20 @@ test_chunked_nobody_close(void)
 	CU_ASSERT(got[0].shape[0].flags & WT_HTTP_SHAPE_F_PRESENT);
 	CU_ASSERT_EQUAL(got[0].shape[0].keys, 2);
 
+	/* Trailers are not headers: an Authorization trailer is ignored, the scanner intact. */
+	n_got = 0;
+	wt_http_open(lc, 0, &flow);
+	req(lc, "POST /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json"
+		"\r\n\r\n7\r\n{\"a\":1}\r\n0\r\nAuthorization: Basic dTpw\r\nUser-Agent: late\r\n\r\n",
+	    TS0);
+	resp(lc, "HTTP/1.1 204 No Content\r\n\r\n", TS0);
+	CU_ASSERT_EQUAL(n_got, 1);
+	CU_ASSERT_EQUAL(got[0].cred.scheme, WT_HTTP_AUTH_NONE);
+	CU_ASSERT_EQUAL(got[0].http_user_agent_len, 0);
+	CU_ASSERT_EQUAL(got[0].shape[0].keys, 1);
+	CU_ASSERT_EQUAL(got[0].shape[0].flags, WT_HTTP_SHAPE_F_PRESENT);
+	finish(lc);
+
 	CU_ASSERT_EQUAL(run_conv(lc, &synthetic[3], 0, false, NULL), 4);
 	CU_ASSERT_EQUAL(got[0].status, 200);   /* HEAD */
 	CU_ASSERT_EQUAL(got[0].response_len, 0);
