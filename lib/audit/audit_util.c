@@ -11,10 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef __SSE4_2__
-#include <nmmintrin.h>
-#endif
-
 #include "audit_priv.h"
 
 void
@@ -112,35 +108,6 @@ audit_unhex(uint8_t *out, const char *s, size_t n)
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
-}
-
-/* CRC-32C (Castagnoli) of the spool: SSE4.2 (the build's -march has it) ~0.1 us for an
- * 800-byte record; loads go through memcpy (records are not aligned). */
-uint32_t
-audit_crc(const void *p, size_t n, uint32_t crc)
-{
-	const uint8_t *b = p;
-
-#ifdef __SSE4_2__
-	uint64_t c = crc;
-
-	for (; n >= 8; n -= 8, b += 8) {
-		uint64_t v;
-
-		memcpy(&v, b, 8);
-		c = _mm_crc32_u64(c, v);
-	}
-	crc = (uint32_t)c;
-	for (; n > 0; n--, b++)
-		crc = _mm_crc32_u8(crc, *b);
-#else
-	for (; n > 0; n--, b++) {
-		crc ^= *b;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1)));
-	}
-#endif
-	return crc;
 }
 
 int

@@ -167,6 +167,24 @@ match_stream_exprs(const struct match_rule *r, struct match_stream_expr *x, char
 			rc = MPR_SKIP;
 			break;
 		}
+		if (e->kind == ME_ISDATAAT) {
+			/* a positive pad: N more bytes after the chain (or N+1 from the start) */
+			if (neg) {
+				snprintf(why, whylen, "negated isdataat in a raw payload rule not supported");
+				rc = MPR_SKIP;
+				break;
+			}
+			if ((e->flags & MEF_REL_DATAAT) && cur.len) {
+				match_sb_add(&tmp, cur.s, cur.len);
+				gap(&tmp, e->offset, e->offset);
+			} else {
+				match_sb_add(&tmp, "^", 1);
+				gap(&tmp, (int64_t)e->offset + 1, (int64_t)e->offset + 1);
+			}
+			if ((rc = take(x, &tmp, false, why, whylen)) == MPR_OK)
+				n_pos++;
+			continue;
+		}
 		if ((e->flags & MEF_DISTANCE) && e->distance < 0) {
 			snprintf(why, whylen, "negative distance in a raw payload rule not supported");
 			rc = MPR_SKIP;

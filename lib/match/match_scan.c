@@ -79,7 +79,7 @@ stream_region(struct wt_match_lcore *ml, const struct match_rule *r,
 			return -1;
 		int pj = r->region_elem - 1;
 
-		while (pj >= 0 && (r->el[pj].flags & MEF_NEGATED))
+		while (pj >= 0 && ((r->el[pj].flags & MEF_NEGATED) || r->el[pj].kind == ME_ISDATAAT))
 			pj--;
 		if ((e->flags & MEF_RELATIVE_PCRE) && e->pcre[0] == '^' && pj >= 0 &&
 		    r->el[pj].kind == ME_CONTENT) {

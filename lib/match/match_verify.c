@@ -259,8 +259,18 @@ verify_from(struct vstate *v, unsigned i, uint32_t prev_end)
 		i++;
 	if (i >= v->r->n_el)
 		return true;
-	return v->r->el[i].kind == ME_CONTENT ? verify_content(v, i, prev_end) :
-						verify_pcre(v, i, prev_end);
+	const struct match_elem *e = &v->r->el[i];
+
+	if (e->kind == ME_ISDATAAT) {
+		/* Suricata: relative needs prev_end + N <= len, absolute N < len */
+		bool ok = (e->flags & MEF_REL_DATAAT) ? (uint64_t)prev_end + (uint32_t)e->offset <= v->len :
+							(uint32_t)e->offset < v->len;
+
+		if (ok == !(e->flags & MEF_NEGATED))
+			return verify_from(v, i + 1, prev_end);
+		return false;
+	}
+	return e->kind == ME_CONTENT ? verify_content(v, i, prev_end) : verify_pcre(v, i, prev_end);
 }
 
 /*
