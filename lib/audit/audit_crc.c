@@ -30,18 +30,22 @@ crc_sse42(const uint8_t *b, size_t n, uint32_t crc)
 
 static uint32_t crc_table[256];
 
+/* Before main(): no lazy init racing between exporter lcores. */
+__attribute__((constructor)) static void
+crc_table_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1)));
+		crc_table[i] = c;
+	}
+}
+
 static uint32_t
 crc_soft(const uint8_t *b, size_t n, uint32_t crc)
 {
-	if (crc_table[1] == 0) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-
-			for (int k = 0; k < 8; k++)
-				c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1)));
-			crc_table[i] = c;
-		}
-	}
 	for (; n > 0; n--, b++)
 		crc = (crc >> 8) ^ crc_table[(crc ^ *b) & 0xff];
 	return crc;
@@ -51,11 +55,7 @@ uint32_t
 audit_crc(const void *p, size_t n, uint32_t crc)
 {
 #if defined(__x86_64__)
-	static int hw = -1;
-
-	if (WT_UNLIKELY(hw < 0))
-		hw = __builtin_cpu_supports("sse4.2");
-	if (hw)
+	if (__builtin_cpu_supports("sse4.2"))
 		return crc_sse42(p, n, crc);
 #endif
 	return crc_soft(p, n, crc);

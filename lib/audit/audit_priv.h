@@ -62,6 +62,8 @@ uint32_t audit_crc(const void *p, size_t n, uint32_t init);
 #define AUDIT_TYPE_GAP "gap"
 #define AUDIT_REASON_SPOOL_FULL "audit.spool_full"
 #define AUDIT_REASON_SPOOL_CORRUPT "audit.spool_corrupt"
+#define AUDIT_REASON_SPOOL_IO "audit.spool_io_error"
+#define AUDIT_REASON_TOO_BIG "audit.seal_too_big"
 
 /* Tail of every sealed line: ,"hash":"<64 hex>"}} */
 #define AUDIT_HASH_TAIL_LEN (9 + WT_AUDIT_HEX_LEN + 1 + 2)
@@ -100,8 +102,10 @@ struct wt_audit_stream {
 	char reason_names[WT_AUDIT_MAX_REASONS][64];
 	uint64_t reason_counts[WT_AUDIT_MAX_REASONS];
 
-	/* spool-full losses not yet named in a gap record */
-	uint64_t full_pending;
+	/* losses not yet named in a gap record (wt_audit_loss(); spool full, seal failures) */
+	uint32_t n_pend;
+	uint64_t pend_total;
+	struct wt_audit_gap_item pend[WT_AUDIT_MAX_PENDING];
 
 	struct wt_audit_spool *sp;                 /* NULL without conf.dir */
 	wt_audit_durable_cb cb;

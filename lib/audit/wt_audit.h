@@ -44,6 +44,8 @@
 #define WT_AUDIT_MAX_TYPES 16
 /** Distinct loss reasons carried per gap record and per checkpoint. */
 #define WT_AUDIT_MAX_REASONS 32
+/** Distinct loss reasons wt_audit_loss() holds until they are written (then "other"). */
+#define WT_AUDIT_MAX_PENDING 16
 /** Spool topic bytes reserved for the audit's own records (events use their type index). */
 #define WT_AUDIT_TOPIC_CHECKPOINT 254
 #define WT_AUDIT_TOPIC_GAP 255
@@ -298,8 +300,8 @@ struct wt_audit_stream *wt_audit_stream_open(const struct wt_audit_conf *c,
 					     size_t errlen);
 
 /**
- * Write a checkpoint if anything was sealed since the last one, sync, persist the mark,
- * close the spool and free @p as. NULL is a no-op.
+ * Write pending losses and a checkpoint if anything was sealed since the last one, sync,
+ * persist the mark, close the spool and free @p as. NULL is a no-op.
  */
 void wt_audit_stream_close(struct wt_audit_stream *as);
 
@@ -332,6 +334,13 @@ int wt_audit_gap(struct wt_audit_stream *as, const struct wt_audit_gap_item *ite
 		 unsigned int n);
 
 /**
+ * Count @p n losses of @p reason (a string that outlives the stream, e.g. a literal) to be
+ * named in the next `gap` record, written by wt_audit_tick() (or before the next event) as
+ * soon as the spool has room. No I/O here: usable right where the loss is seen.
+ */
+void wt_audit_loss(struct wt_audit_stream *as, const char *reason, uint64_t n);
+
+/**
  * Write one `gap` record for spooled records [@p first, @p last] that can no longer be read
  * (reason "audit.spool_corrupt", with "lost_seq":[first,last] so the verifier accepts the hole).
  * @return 0 or a negative errno.
@@ -339,7 +348,8 @@ int wt_audit_gap(struct wt_audit_stream *as, const struct wt_audit_gap_item *ite
 int wt_audit_gap_lost(struct wt_audit_stream *as, uint64_t first, uint64_t last);
 
 /**
- * Write a signed checkpoint now if anything was sealed since the last one.
+ * Write the pending losses' gap record (wt_audit_loss()), then a signed checkpoint if
+ * anything was sealed since the last one.
  * @return 0 (also when nothing to do); -ENOSPC; -EIO.
  */
 int wt_audit_checkpoint(struct wt_audit_stream *as);

@@ -247,6 +247,12 @@ export_audit_dr(struct wt_export_lcore *lc, uint64_t seq, int err)
 }
 
 void
+export_audit_loss(struct wt_export_lcore *lc, const char *reason)
+{
+	wt_audit_loss(lc->audit->as, reason, 1);
+}
+
+void
 export_audit_fatal(struct wt_export_lcore *lc)
 {
 	lc->audit->fatal = true;

@@ -241,6 +241,8 @@ wt_export_event(struct wt_export_lcore *lc, const struct wt_event *ev)
 
 	if (WT_UNLIKELY(ev->type >= WT_EVENT__MAX)) {
 		export_cnt_add(lc, WT_EXPORT_CNT_BAD_EVENT, 1);
+		if (lc->audit != NULL)
+			export_audit_loss(lc, "export.bad_event");
 		return -EINVAL;
 	}
 	export_cnt_add(lc, WT_EXPORT_CNT_EVENTS, 1);
@@ -255,6 +257,8 @@ wt_export_event(struct wt_export_lcore *lc, const struct wt_event *ev)
 	n = export_json_format(ev, lc->ctx->conf.sensor_name, cid, lc->json, sizeof(lc->json));
 	if (WT_UNLIKELY(n == 0)) {
 		export_cnt_add(lc, WT_EXPORT_CNT_JSON_TOO_BIG, 1);
+		if (lc->audit != NULL)
+			export_audit_loss(lc, "export.json_too_big");
 		return -EMSGSIZE;
 	}
 	export_cnt_add(lc, WT_EXPORT_CNT_JSON_BYTES, n);

@@ -75,6 +75,7 @@ void export_audit_poll(struct wt_export_lcore *lc);
 int export_audit_flush(struct wt_export_lcore *lc, int timeout_ms);
 void export_audit_dr(struct wt_export_lcore *lc, uint64_t seq, int err);
 void export_audit_fatal(struct wt_export_lcore *lc);
+void export_audit_loss(struct wt_export_lcore *lc, const char *reason);
 int export_audit_gap(struct wt_export_lcore *lc, const struct wt_audit_gap_item *items,
 		     unsigned int n);
 void export_audit_stats(const struct wt_export_lcore *lc, struct wt_audit_stats *st);

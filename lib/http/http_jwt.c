@@ -437,7 +437,11 @@ http_jwt_decode(struct wt_http_lcore *lc, struct http_rec *r, const char *tok, s
 	d2 = d1 != NULL ? memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - tok)) : NULL;
 	if (d2 == NULL || !part(tok, (size_t)(d1 - tok), false, w) ||
 	    !part(d1 + 1, (size_t)(d2 - d1 - 1), true, w)) {
-		w->flags |= WT_HTTP_JWT_F_MALFORMED;
+		/* Nothing of a token that does not decode is trusted, not even a claim read
+		 * before the error (it may be half written). */
+		memset(w, 0, sizeof(*w));
+		w->flags = WT_HTTP_JWT_F_PRESENT | WT_HTTP_JWT_F_MALFORMED |
+			   (cut ? WT_HTTP_JWT_F_TRUNCATED : 0);
 		http_cnt(lc, WT_HTTP_CNT_JWT_MALFORMED);
 		return;
 	}

@@ -168,7 +168,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wt_stream_conf c;
 	struct wt_stream_lcore *sl;
 	struct wt_stream_stats st;
-	int fi = 0;
+	int fi = 0, any_corrupt = 0;
 
 	if (size < 4)
 		return 0;
@@ -225,7 +225,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 			}
 			if (corrupt)
-				t->corrupt[dir] = 1;
+				t->corrupt[dir] = any_corrupt = 1;
 		}
 		rc = wt_stream_packet(sl, &flows[fi], dir, m, wt_pkt_of(m), 1);
 		FUZZ_ASSERT(rc == 0 || (rc == -ENOSPC && flows[fi].l7_slot == 0));
@@ -239,6 +239,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wt_stream_stats_get(sl, &st);
 	FUZZ_ASSERT(st.active == 0);
 	FUZZ_ASSERT(st.c[WT_STREAM_CTR_HELD_SEGS] == 0 && st.c[WT_STREAM_CTR_HELD_BYTES] == 0);
+	if (!any_corrupt)
+		FUZZ_ASSERT(st.c[WT_STREAM_CTR_OVERLAP_DIFF] == 0);
 	FUZZ_ASSERT(st.c[WT_STREAM_CTR_OOO_QUEUED] ==
 		    st.c[WT_STREAM_CTR_OOO_DELIVERED] + st.c[WT_STREAM_CTR_OOO_DROPPED]);
 	wt_stream_lcore_free(sl);

@@ -1165,6 +1165,65 @@ test_kafka_timeouts(void)
 	wt_log_level = lvl;
 }
 
+/* A spooled record damaged on disk before it was delivered: named lost in a gap record with
+ * its seq, the rest delivered, the stream still verifies. */
+static void
+test_kafka_corrupt_spool(void)
+{
+	static const char *const props[] = {
+		"reconnect.backoff.ms", "20",
+		"reconnect.backoff.max.ms", "200",
+		"linger.ms", "2",
+	};
+	struct wt_audit_verify_opts o = { .pub = g_pub };
+	struct wt_audit_verify_result *r = calloc(1, sizeof(*r));
+	struct wt_audit_verifier *v;
+	struct kfix k;
+	struct wt_export_stats st;
+	struct wt_event ev;
+	char path[256], err[512];
+	int lvl = wt_log_level, rc = 0, fd;
+
+	wt_log_level = -1;
+	CU_ASSERT_FATAL(kfix_start(&k, 3, props) == 0);
+	for (int b = 1; b <= 3; b++)
+		rd_kafka_mock_broker_set_down(k.mock, b);
+	for (uint64_t i = 1; i <= 300; i++) {
+		ev_fill(&ev, i);
+		rc |= wt_export_event(k.lc, &ev);
+	}
+	CU_ASSERT_EQUAL(wt_export_lcore_flush(k.lc, 200), -ETIMEDOUT);
+	wt_export_lcore_free(k.lc);
+	/* one byte of seq 1's line (segment header 72 + record header 56 + key + 100) */
+	snprintf(path, sizeof(path), "%s/spool/stream-0/seg-%020d.wal", k.dir, 1);
+	fd = open(path, O_RDWR);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(pwrite(fd, "#", 1, 72 + 56 + 100), 1);
+	close(fd);
+	for (int b = 1; b <= 3; b++)
+		rd_kafka_mock_broker_set_up(k.mock, b);
+	CU_ASSERT_FATAL(kfix_lcore(&k) == 0);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(wt_export_lcore_flush(k.lc, 30000), 0);
+	kfix_check_drained(&k);
+	wt_export_stats_get(k.lc, &st);
+	CU_ASSERT_EQUAL(st.audit.cnt[WT_AUDIT_CNT_SPOOL_CORRUPT], 1);
+	v = wt_audit_verify_create(&o);
+	CU_ASSERT_EQUAL(wt_audit_verify_kafka(v, wt_export_bootstrap(k.ctx),
+					      "wiretrail.flow,wiretrail.checkpoint,wiretrail.gap",
+					      10000, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(wt_audit_verify_finish(v, r), 0);
+	dump_problems(r);
+	CU_ASSERT_EQUAL(r->records, st.audit.head_seq - 1);
+	CU_ASSERT_EQUAL(r->n_gap_reasons, 1);
+	CU_ASSERT_STRING_EQUAL(r->gap_reasons[0].reason, "audit.spool_corrupt");
+	CU_ASSERT_EQUAL(r->gap_lost, 1);
+	wt_audit_verify_free(v);
+	free(r);
+	kfix_stop(&k);
+	wt_log_level = lvl;
+}
+
 /* Exporter stopped with brokers down (nothing acknowledged), started again: the spool's
  * unacknowledged tail is re-sent. */
 static void
@@ -1207,6 +1266,74 @@ test_kafka_restart_resend(void)
 	kfix_verify(&k, st.audit.head_seq, false);
 	kfix_stop(&k);
 	wt_log_level = lvl;
+}
+
+/* Kafka off, file output on: every record reaches the file once it is durable; the file
+ * verifies; the exporter's own drops are named in a gap record. Bad key files are refused. */
+static void
+test_export_file(void)
+{
+	struct wt_audit_verify_opts o = { .pub = g_pub, .check_order = true };
+	struct wt_audit_verify_result *r = calloc(1, sizeof(*r));
+	struct wt_audit_verifier *v;
+	struct wt_export_ctx *ctx;
+	struct wt_export_lcore *lc;
+	struct wt_audit_conf ac;
+	struct wt_export_stats st;
+	struct wt_event ev;
+	struct wt_conf c;
+	char dir[64], path[128], err[512], cmd[256];
+	int rc = 0;
+
+	mk_tmp(dir, sizeof(dir));
+	memset(&c, 0, sizeof(c));
+	snprintf(c.sensor_name, sizeof(c.sensor_name), "file-sensor");
+	c.out_file_enabled = 1;
+	snprintf(c.out_file_path, sizeof(c.out_file_path), "%s/eve.json", dir);
+	ctx = wt_export_ctx_create(&c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	wt_audit_conf_defaults(&ac);
+	ac.enabled = 1;
+	snprintf(ac.dir, sizeof(ac.dir), "%s/spool", dir);
+	/* A private key readable by others is refused with a message naming the key. */
+	snprintf(cmd, sizeof(cmd), "cp %s/audit.key %s/open.key && chmod 644 %s/open.key", g_keydir,
+		 dir, dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	snprintf(ac.key_path, sizeof(ac.key_path), "%s/open.key", dir);
+	CU_ASSERT_EQUAL(wt_export_ctx_set_audit(ctx, &ac, err, sizeof(err)), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "audit.key"));
+	snprintf(ac.key_path, sizeof(ac.key_path), "%s/audit.key", g_keydir);
+	CU_ASSERT_EQUAL_FATAL(wt_export_ctx_set_audit(ctx, &ac, err, sizeof(err)), 0);
+	lc = wt_export_lcore_create(ctx, 2, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
+	for (uint64_t i = 1; i <= 500; i++) {
+		ev_fill(&ev, i);
+		rc |= wt_export_event(lc, &ev);
+		wt_export_poll(lc);
+	}
+	ev.type = WT_EVENT__MAX;
+	CU_ASSERT_EQUAL(wt_export_event(lc, &ev), -EINVAL);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(wt_export_lcore_flush(lc, 1000), 0);
+	wt_export_stats_get(lc, &st);
+	CU_ASSERT_EQUAL(st.audit.acked_seq, st.audit.head_seq);
+	CU_ASSERT_EQUAL(st.audit.cnt[WT_AUDIT_CNT_GAPS], 1);
+	CU_ASSERT_EQUAL(st.cnt[WT_EXPORT_CNT_FILE_LINES], st.audit.head_seq);
+	wt_export_lcore_free(lc);
+	wt_export_ctx_free(ctx);
+
+	snprintf(path, sizeof(path), "%s/eve.json", dir);
+	v = wt_audit_verify_create(&o);
+	CU_ASSERT_EQUAL(wt_audit_verify_file(v, 0, path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(wt_audit_verify_finish(v, r), 0);
+	dump_problems(r);
+	CU_ASSERT_EQUAL(r->records, st.audit.head_seq);
+	CU_ASSERT_EQUAL(r->streams[0].stream, 2);
+	CU_ASSERT_EQUAL(r->n_gap_reasons, 1);
+	CU_ASSERT_STRING_EQUAL(r->gap_reasons[0].reason, "export.bad_event");
+	wt_audit_verify_free(v);
+	free(r);
+	rm_rf(dir);
 }
 
 /* ---- suite ---- */
@@ -1268,13 +1395,15 @@ wt_test_audit(void)
 	    !CU_add_test(s, "spool: append, ack, rotate, restart, torn tail", test_spool_restart) ||
 	    !CU_add_test(s, "spool: full policy writes a gap", test_spool_full) ||
 	    !CU_add_test(s, "spool: kill -9 at random points", test_spool_kill9) ||
+	    !CU_add_test(s, "export: file output only, key refusal", test_export_file) ||
 	    !CU_add_test(s, "kafka: outage longer than the queue", test_kafka_outage) ||
 	    !CU_add_test(s, "kafka: injected transport errors", test_kafka_err_transport) ||
 	    !CU_add_test(s, "kafka: injected NOT_ENOUGH_REPLICAS", test_kafka_err_replicas) ||
 	    !CU_add_test(s, "kafka: injected OUT_OF_ORDER_SEQUENCE_NUMBER",
 			 test_kafka_err_sequence) ||
 	    !CU_add_test(s, "kafka: delivery timeouts rewind to the mark", test_kafka_timeouts) ||
-	    !CU_add_test(s, "kafka: restart re-sends the spool", test_kafka_restart_resend))
+	    !CU_add_test(s, "kafka: restart re-sends the spool", test_kafka_restart_resend) ||
+	    !CU_add_test(s, "kafka: damaged spool record named lost", test_kafka_corrupt_spool))
 		return -1;
 	return 0;
 }

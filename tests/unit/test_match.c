@@ -455,6 +455,10 @@ static const struct sem_case sem_cases[] = {
 	{ "pcre:\"/k[0-9]/\"; content:\"v\"; distance:0; within:2;", "k1xxv", 0, 0 },
 	{ "content:\"ab\"; content:\"cd\"; distance:0; within:3; content:\"ef\"; distance:0;",
 	  "abXcdYYef", 1, 1 },
+	{ "content:\"ab\"; isdataat:3,relative;", "abxyz", 1, 1 },
+	{ "content:\"ab\"; isdataat:3,relative;", "abxy", 0, 0 },
+	{ "isdataat:4; content:\"ab\";", "abcde", 1, 1 },
+	{ "isdataat:4; content:\"ab\";", "abcd", 0, 0 },
 };
 
 static void
