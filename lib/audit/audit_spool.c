@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +85,8 @@ struct wt_audit_spool {
 	/* acknowledgements */
 	uint64_t acked, acked_persisted, persist_ns;
 	uint64_t *bitmap;
+
+	int lockfd;                    /* flock: one process per stream directory */
 
 	/* reader */
 	int rfd;
@@ -480,7 +483,7 @@ wt_audit_spool_open(const char *dir, const char *sensor, unsigned int stream,
 	sp = calloc(1, sizeof(*sp));
 	if (sp == NULL)
 		goto nomem;
-	sp->wfd = sp->rfd = -1;
+	sp->wfd = sp->rfd = sp->lockfd = -1;
 	sp->cnt = sp->own_cnt;
 	sp->stream = stream;
 	sp->seg_bytes = c->spool_segment_bytes;
@@ -503,6 +506,18 @@ wt_audit_spool_open(const char *dir, const char *sensor, unsigned int stream,
 	if (rc != 0) {
 		snprintf(err, errlen, "audit.dir %s: %s", dir, strerror(-rc));
 		goto fail;
+	}
+	{
+		char lp[PATH_MAX + 8];
+
+		snprintf(lp, sizeof(lp), "%s/lock", sp->dir);
+		sp->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (sp->lockfd < 0 || flock(sp->lockfd, LOCK_EX | LOCK_NB) != 0) {
+			rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+			snprintf(err, errlen, "audit.dir %s: %s", dir,
+				 rc == -EBUSY ? "in use by another wiretrail process" : strerror(-rc));
+			goto fail;
+		}
 	}
 	rc = state_read(sp, &sp->epoch, &ack, err, errlen);
 	if (rc != 0)
@@ -895,6 +910,8 @@ wt_audit_spool_close(struct wt_audit_spool *sp)
 	}
 	if (sp->rfd >= 0)
 		close(sp->rfd);
+	if (sp->lockfd >= 0)
+		close(sp->lockfd);    /* releases the flock */
 	free(sp->segs);
 	free(sp->wbuf);
 	free(sp->rbuf);

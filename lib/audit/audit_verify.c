@@ -647,7 +647,8 @@ check_checkpoint(struct wt_audit_verifier *v, struct vstream *s, const uint32_t 
 			"hash of seq %" PRIu64 " differs from the head signed at seq %" PRIu64,
 			l->seq, r->seq);
 	}
-	if (np && k->first < s->recs[P[0]].seq)
+	if (np && k->first < s->recs[P[0]].seq &&
+	    lost_in(s, P, np, k->first, s->recs[P[0]].seq - 1) != s->recs[P[0]].seq - k->first)
 		problem(v, WT_AUDIT_BAD_DELETED, s, k->first, s->recs[P[0]].source,
 			s->recs[P[0]].line,
 			"seq %" PRIu64 "..%" PRIu64 " signed at seq %" PRIu64 " are missing",

@@ -199,8 +199,9 @@ struct wt_audit_spool_state {
 /**
  * Open (create) the spool in directory @p dir (created 0700): state file, segments, torn tail
  * cut, acknowledged mark loaded. @p sensor must match the one the spool was created for.
- * @return the spool, or NULL with errno set (EINVAL another sensor's spool, EIO corrupt
- *   state, or the syscall's errno) and a message.
+ * The directory is locked (flock on DIR/lock) for as long as the spool is open.
+ * @return the spool, or NULL with errno set (EINVAL another sensor's spool, EBUSY open by
+ *   another process, EIO corrupt state, or the syscall's errno) and a message.
  */
 struct wt_audit_spool *wt_audit_spool_open(const char *dir, const char *sensor,
 					   unsigned int stream, const struct wt_audit_conf *c,

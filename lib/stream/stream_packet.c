@@ -149,6 +149,10 @@ stream_attach(struct wt_stream_lcore *sl, struct wt_flow *f)
 	return 0;
 }
 
+/*
+ * Measured (1400-byte segments, callback reading the data, -O2, on a loaded 2-core VM so an
+ * upper bound): ~100-120 ns/pkt in order, ~125-155 ns/pkt with every other segment queued.
+ */
 int
 wt_stream_packet(struct wt_stream_lcore *sl, struct wt_flow *f, uint8_t dir,
 		 struct rte_mbuf *m, const struct wt_pkt *p, uint64_t ts_ns)

@@ -657,6 +657,9 @@ test_spool_restart(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(as);
 	sp = wt_audit_stream_spool(as);
 	epoch1 = wt_audit_epoch(as);
+	errno = 0;
+	CU_ASSERT_PTR_NULL(wt_audit_stream_open(&c, g_priv, 0, NULL, NULL, err, sizeof(err)));
+	CU_ASSERT_EQUAL(errno, EBUSY);              /* one owner per stream directory */
 	for (uint64_t i = 0; i < 500; i++)
 		rc |= append_event(as, i);
 	CU_ASSERT_EQUAL(rc, 0);
