@@ -12,6 +12,8 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
+#include "wiretrail_audit.h"
+#include "wt_audit.h"
 #include "wt_common.h"
 #include "wt_conf.h"
 #include "wt_decode.h"
@@ -43,6 +45,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 		"usage: wiretrail -c CONFIG [options]\n"
+		"       wiretrail keygen DIR            make the audit signing key pair\n"
+		"       wiretrail verify --pub FILE ...  verify an audit trail (see docs/audit.md)\n"
 		"  -c, --config FILE      YAML configuration (see config/wiretrail.yaml)\n"
 		"  -r, --read FILE        replay a pcap/pcapng capture (builds a net_pcap vdev, drops\n"
 		"                         the config's devices); ends when the file is processed\n"
@@ -204,6 +208,10 @@ load_config(const struct opts *o, struct wt_conf *c, char *err)
 		rc = wt_conf_validate(c, err, ERRLEN);
 	if (rc == 0)
 		rc = wt_export_conf_check(c, err, ERRLEN);
+	if (rc == 0 && c->audit.enabled) {
+		snprintf(c->audit.sensor, sizeof(c->audit.sensor), "%s", c->sensor_name);
+		rc = wt_audit_conf_check(&c->audit, err, ERRLEN);
+	}
 	return rc;
 }
 
@@ -250,6 +258,10 @@ main(int argc, char **argv)
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "keygen") == 0)
+		return wt_app_keygen(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "verify") == 0)
+		return wt_app_verify(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
 	wt_conf_defaults(&conf);
@@ -286,6 +298,10 @@ main(int argc, char **argv)
 	if (xctx == NULL) {
 		fprintf(stderr, "wiretrail: exporter: %s\n", err);
 		goto fail_eal;
+	}
+	if (conf.audit.enabled && wt_export_ctx_set_audit(xctx, &conf.audit, err, ERRLEN) != 0) {
+		fprintf(stderr, "wiretrail: audit: %s\n", err);
+		goto fail_export;
 	}
 	if (conf.out_kafka_enabled)
 		printf("kafka bootstrap: %s (read along: kcat -b %s -C -t %s)\n",

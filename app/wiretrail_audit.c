@@ -11,7 +11,7 @@
 #include "wt_audit.h"
 #include "wiretrail_audit.h"
 
-#define DEFAULT_TOPICS "wiretrail.flow,wiretrail.checkpoint,wiretrail.gap"
+#define DEFAULT_TOPICS "wiretrail.flow,wiretrail.http,wiretrail.checkpoint,wiretrail.gap"
 
 int
 wt_app_keygen(int argc, char **argv)

@@ -113,7 +113,7 @@ void conf_err_add(struct conf_err *e, const char *src, int line, const char *key
 
 /* Where each option was set in the file (index by conf_opt_index), for cross-field errors. */
 struct conf_lines {
-	int line[96];
+	int line[128];
 };
 
 /** The libyaml walk: apply @path's content on top of @c (already holding defaults). */

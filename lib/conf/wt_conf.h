@@ -13,6 +13,7 @@
 
 #include "wt_common.h"
 #include "wt_flow.h"
+#include "wt_audit.h"
 #include "wt_http.h"
 #include "wt_stream.h"
 
@@ -92,6 +93,9 @@ struct wt_conf {
 	uint8_t out_kafka_enabled;            /* outputs.kafka.enabled, default true */
 	uint8_t out_file_enabled;             /* outputs.file.enabled, default false */
 	char out_file_path[WT_CONF_PATH];     /* outputs.file.path */
+
+	/* audit: hash chain, signed checkpoints, spool (audit.sensor comes from sensor.name) */
+	struct wt_audit_conf audit;
 
 	/* stats */
 	uint32_t stats_interval_s;            /* stats.interval, 0 = only the final summary */

@@ -1025,6 +1025,11 @@ test_jwt(void)
 	CU_ASSERT(j->flags & WT_HTTP_JWT_F_MALFORMED);
 	j = &bearer(lc, "{\"alg\":\"HS256\"}", "{\"sub\":\"a\",\"exp\":", false)->jwt;
 	CU_ASSERT(j->flags & WT_HTTP_JWT_F_MALFORMED);
+	CU_ASSERT(j->alg_len == 0 && j->alg[0] == '\0');   /* nothing of it is kept */
+	CU_ASSERT(j->sub_len == 0 && j->sub[0] == '\0');
+	j = &bearer(lc, "{\"alg\":\"HS256\"}", "{\"iss\":\"https://half-way", false)->jwt;
+	CU_ASSERT(j->flags & WT_HTTP_JWT_F_MALFORMED);
+	CU_ASSERT(j->iss_len == 0 && j->iss[0] == '\0');
 	/* Odd types are skipped, not malformed. */
 	j = &bearer(lc, "{\"alg\":7}", "{\"exp\":\"soon\",\"sub\":null,\"iat\":1.7e9}", false)->jwt;
 	CU_ASSERT_EQUAL(j->flags & WT_HTTP_JWT_F_MALFORMED, 0);
