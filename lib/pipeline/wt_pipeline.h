@@ -97,6 +97,11 @@ struct wt_exporter_lcore {
 	unsigned int n_workers;
 	uint64_t events;
 	uint64_t drops[WT_PIPE_DROP__MAX];
+	/* losses already named in the audit chain (gap records) */
+	uint64_t gap_seen_pipe[WT_PIPE_DROP__MAX];
+	uint64_t gap_seen_port[3];
+	char gap_reason[WT_PIPE_DROP__MAX][48];       /* "pipeline.rx_ring_full", ... */
+	uint64_t next_gap_ns;
 } __rte_cache_aligned;
 
 struct wt_pipeline {
