@@ -82,7 +82,8 @@ wt_stats_collect(struct wt_stats *st, const struct wt_pipeline *pl, const struct
 		st->undecoded_total += st->undecoded[d];
 	st->drops_total = st->imissed + st->ierrors + st->rx_nombuf +
 			  st->exp.cnt[WT_EXPORT_CNT_DR_FAILED] + st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT] +
-			  st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST];
+			  st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST] +
+			  st->exp.audit.cnt[WT_AUDIT_CNT_SPOOL_FULL_DROPS];
 	for (int d = 0; d < WT_PIPE_DROP__MAX; d++)
 		st->drops_total += st->pipe_drops[d];
 }
@@ -126,6 +127,15 @@ wt_stats_print_summary(FILE *out, const struct wt_stats *st, double elapsed_s)
 	P("kafka.produced", st->exp.cnt[WT_EXPORT_CNT_PRODUCED]);
 	P("kafka.delivered", st->exp.cnt[WT_EXPORT_CNT_DELIVERED]);
 	P("file.lines", st->exp.cnt[WT_EXPORT_CNT_FILE_LINES]);
+	if (st->exp.audit.cnt[WT_AUDIT_CNT_SEALED]) {
+		P("audit.sealed", st->exp.audit.cnt[WT_AUDIT_CNT_SEALED]);
+		P("audit.checkpoints", st->exp.audit.cnt[WT_AUDIT_CNT_CHECKPOINTS]);
+		P("audit.gap_records", st->exp.audit.cnt[WT_AUDIT_CNT_GAPS]);
+		P("audit.losses_named", st->exp.audit.cnt[WT_AUDIT_CNT_GAP_LOST]);
+		P("audit.acked_seq", st->exp.audit.acked_seq);
+		P("audit.spool_bytes", st->exp.audit.spool_bytes);
+		P("audit.spool_full_drops", st->exp.audit.cnt[WT_AUDIT_CNT_SPOOL_FULL_DROPS]);
+	}
 	P("stream.bytes", st->stream[WT_STREAM_CTR_BYTES_DELIVERED]);
 	P("stream.gaps", st->stream[WT_STREAM_CTR_GAPS]);
 	P("http.transactions", st->http[WT_HTTP_CNT_TRANSACTIONS]);
@@ -151,6 +161,9 @@ wt_stats_print_summary(FILE *out, const struct wt_stats *st, double elapsed_s)
 		if (st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT])
 			fprintf(out, "  kafka.undelivered_at_exit: %llu\n",
 				(unsigned long long)st->exp.cnt[WT_EXPORT_CNT_FLUSH_LEFT]);
+		if (st->exp.audit.cnt[WT_AUDIT_CNT_SPOOL_FULL_DROPS])
+			fprintf(out, "  audit.spool_full: %llu (named in gap records)\n",
+				(unsigned long long)st->exp.audit.cnt[WT_AUDIT_CNT_SPOOL_FULL_DROPS]);
 		if (st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST])
 			fprintf(out, "  file.lines_lost: %llu\n",
 				(unsigned long long)st->exp.cnt[WT_EXPORT_CNT_FILE_LINES_LOST]);
@@ -232,6 +245,13 @@ wt_stats_write_json(FILE *out, const struct wt_stats *st, double elapsed_s)
 			 wt_lower_name(low, sizeof(low), wt_http_counter_names[k]));
 		J(name, st->http[k]);
 	}
+	for (int k = 0; k < WT_AUDIT_CNT__MAX; k++) {
+		snprintf(name, sizeof(name), "audit.%s",
+			 wt_lower_name(low, sizeof(low), wt_audit_counter_names[k]));
+		J(name, st->exp.audit.cnt[k]);
+	}
+	J("audit.acked_seq", st->exp.audit.acked_seq);
+	J("audit.spool_bytes", st->exp.audit.spool_bytes);
 	J("drops", st->drops_total);
 	J("drops.port.imissed", st->imissed);
 	J("drops.port.ierrors", st->ierrors);
