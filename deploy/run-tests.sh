@@ -20,7 +20,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}
 meson test -C build-asan --print-errorlogs --num-processes 2
 
 if [ -x tests/fuzz/run.sh ] || [ -f tests/fuzz/run.sh ]; then
-  echo "== fuzz smoke (20 s per target)"
-  bash tests/fuzz/run.sh 20
+  echo "== fuzz (every wire and rule parser: 100000 inputs per target, at most 30 s each)"
+  WT_FUZZ_RUNS=100000 bash tests/fuzz/run.sh 30
 fi
 echo "== all tests passed"
