@@ -74,24 +74,24 @@ int
 audit_seal_raw(struct wt_audit_stream *as, char *json, size_t *len, size_t cap)
 {
 	size_t n = *len, body;
-	struct audit_jb b;
+	struct jb b;
 	uint8_t h[WT_AUDIT_HASH_LEN];
 
 	if (n < 3 || json[0] != '{' || json[n - 1] != '}')
 		return -EINVAL;
 	/* {...} -> {...,"audit":{"sensor":S,"stream":I,"epoch":E,"seq":N,"prev":"P"  (hash "}}") */
-	audit_jb_init(&b, json + n - 1, cap > n - 1 ? cap - (n - 1) : 0);
-	AUDIT_JB_LIT(&b, ",\"audit\":{\"sensor\":");
-	audit_jb_mem(&b, as->sensor_json, as->sensor_json_len);
-	AUDIT_JB_LIT(&b, ",\"stream\":");
-	audit_jb_u64(&b, as->idx);
-	AUDIT_JB_LIT(&b, ",\"epoch\":");
-	audit_jb_u64(&b, as->epoch);
-	AUDIT_JB_LIT(&b, ",\"seq\":");
-	audit_jb_u64(&b, as->seq + 1);
-	AUDIT_JB_LIT(&b, ",\"prev\":\"");
-	audit_jb_hex(&b, as->head, WT_AUDIT_HASH_LEN);
-	AUDIT_JB_LIT(&b, "\"");
+	jb_init(&b, json + n - 1, cap > n - 1 ? cap - (n - 1) : 0);
+	JB_LIT(&b, ",\"audit\":{\"sensor\":");
+	jb_mem(&b, as->sensor_json, as->sensor_json_len);
+	JB_LIT(&b, ",\"stream\":");
+	jb_u64(&b, as->idx);
+	JB_LIT(&b, ",\"epoch\":");
+	jb_u64(&b, as->epoch);
+	JB_LIT(&b, ",\"seq\":");
+	jb_u64(&b, as->seq + 1);
+	JB_LIT(&b, ",\"prev\":\"");
+	jb_hex_raw(&b, as->head, WT_AUDIT_HASH_LEN);
+	JB_LIT(&b, "\"");
 	body = (size_t)(b.p - json);
 	if (b.ovf || body + AUDIT_HASH_TAIL_LEN > cap) {
 		unseal(json, n, cap);
@@ -101,9 +101,9 @@ audit_seal_raw(struct wt_audit_stream *as, char *json, size_t *len, size_t cap)
 		unseal(json, n, cap);
 		return -EIO;
 	}
-	AUDIT_JB_LIT(&b, ",\"hash\":\"");
-	audit_jb_hex(&b, h, WT_AUDIT_HASH_LEN);
-	AUDIT_JB_LIT(&b, "\"}}");
+	JB_LIT(&b, ",\"hash\":\"");
+	jb_hex_raw(&b, h, WT_AUDIT_HASH_LEN);
+	JB_LIT(&b, "\"}}");
 	*len = (size_t)(b.p - json);
 	if (*len < cap)
 		json[*len] = '\0';
@@ -290,7 +290,7 @@ wt_audit_stream_open(const struct wt_audit_conf *c, const struct wt_audit_key *k
 		     size_t errlen)
 {
 	struct wt_audit_stream *as;
-	struct audit_jb b;
+	struct jb b;
 	uint64_t wall_us = wt_wallclock_ns() / 1000;
 	int rc = 0;
 
@@ -308,8 +308,8 @@ wt_audit_stream_open(const struct wt_audit_conf *c, const struct wt_audit_key *k
 	as->idx = idx;
 	as->cb = cb;
 	as->cb_arg = cb_arg;
-	audit_jb_init(&b, as->sensor_json, sizeof(as->sensor_json));
-	audit_jb_str(&b, as->conf.sensor);
+	jb_init(&b, as->sensor_json, sizeof(as->sensor_json));
+	jb_str(&b, as->conf.sensor);
 	as->sensor_json_len = (size_t)(b.p - as->sensor_json);
 	as->ctl_key_len = (size_t)snprintf(as->ctl_key, sizeof(as->ctl_key), "%.200s/%u",
 					   as->conf.sensor, idx);

@@ -11,40 +11,9 @@
 #include <openssl/evp.h>
 
 #include "wt_audit.h"
+#include "wt_jb.h"
 
-/* ---- bounded JSON appender (audit_util.c) ---- */
-
-struct audit_jb {
-	char *p;
-	char *end;      /* last usable byte + 1 */
-	bool ovf;
-};
-
-static inline void
-audit_jb_init(struct audit_jb *b, char *buf, size_t cap)
-{
-	b->p = buf;
-	b->end = buf + cap;
-	b->ovf = false;
-}
-
-static inline void
-audit_jb_mem(struct audit_jb *b, const void *s, size_t n)
-{
-	if (WT_UNLIKELY((size_t)(b->end - b->p) < n)) {
-		b->ovf = true;
-		return;
-	}
-	memcpy(b->p, s, n);
-	b->p += n;
-}
-
-#define AUDIT_JB_LIT(b, s) audit_jb_mem((b), (s), sizeof(s) - 1)
-
-void audit_jb_u64(struct audit_jb *b, uint64_t v);
-/* The JSON string (with quotes) of @p s, escaped as the exporter escapes. */
-void audit_jb_str(struct audit_jb *b, const char *s);
-void audit_jb_hex(struct audit_jb *b, const uint8_t *v, size_t n);
+/* JSON: the shared bounded appender (wt_jb.h), so strings escape as the exporter's do. */
 
 /* ---- small helpers (audit_util.c) ---- */
 

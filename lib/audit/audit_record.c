@@ -10,17 +10,17 @@
 #include "audit_priv.h"
 
 static void
-record_head(struct wt_audit_stream *as, struct audit_jb *b, const char *type)
+record_head(struct wt_audit_stream *as, struct jb *b, const char *type)
 {
 	char t[48];
 	int n = wt_fmt_time(t, sizeof(t), wt_wallclock_ns());
 
-	AUDIT_JB_LIT(b, "{\"timestamp\":\"");
-	audit_jb_mem(b, t, n > 0 ? (size_t)n : 0);
-	AUDIT_JB_LIT(b, "\",\"sensor\":");
-	audit_jb_mem(b, as->sensor_json, as->sensor_json_len);
-	AUDIT_JB_LIT(b, ",\"event_type\":");
-	audit_jb_str(b, type);
+	JB_LIT(b, "{\"timestamp\":\"");
+	jb_mem(b, t, n > 0 ? (size_t)n : 0);
+	JB_LIT(b, "\",\"sensor\":");
+	jb_mem(b, as->sensor_json, as->sensor_json_len);
+	JB_LIT(b, ",\"event_type\":");
+	jb_str(b, type);
 }
 
 static void
@@ -49,7 +49,7 @@ static int
 gap_write(struct wt_audit_stream *as, const struct wt_audit_gap_item *items, unsigned int n,
 	  uint64_t lost_first, uint64_t lost_last, bool reserve)
 {
-	struct audit_jb b;
+	struct jb b;
 	uint64_t total = 0;
 	size_t len;
 	bool first = true;
@@ -61,31 +61,31 @@ gap_write(struct wt_audit_stream *as, const struct wt_audit_gap_item *items, uns
 		total += items[i].count;
 	if (total == 0)
 		return 0;
-	audit_jb_init(&b, as->buf, sizeof(as->buf) - WT_AUDIT_SEAL_MAX);
+	jb_init(&b, as->buf, sizeof(as->buf) - WT_AUDIT_SEAL_MAX);
 	record_head(as, &b, AUDIT_TYPE_GAP);
-	AUDIT_JB_LIT(&b, ",\"gap\":{\"reasons\":{");
+	JB_LIT(&b, ",\"gap\":{\"reasons\":{");
 	for (unsigned int i = 0; i < n; i++) {
 		if (items[i].count == 0)
 			continue;
 		if (strlen(items[i].reason) >= sizeof(as->reason_names[0]))
 			return -EMSGSIZE;
 		if (!first)
-			AUDIT_JB_LIT(&b, ",");
+			JB_LIT(&b, ",");
 		first = false;
-		audit_jb_str(&b, items[i].reason);
-		AUDIT_JB_LIT(&b, ":");
-		audit_jb_u64(&b, items[i].count);
+		jb_str(&b, items[i].reason);
+		JB_LIT(&b, ":");
+		jb_u64(&b, items[i].count);
 	}
-	AUDIT_JB_LIT(&b, "},\"total\":");
-	audit_jb_u64(&b, total);
+	JB_LIT(&b, "},\"total\":");
+	jb_u64(&b, total);
 	if (lost_first != 0) {
-		AUDIT_JB_LIT(&b, ",\"lost_seq\":[");
-		audit_jb_u64(&b, lost_first);
-		AUDIT_JB_LIT(&b, ",");
-		audit_jb_u64(&b, lost_last);
-		AUDIT_JB_LIT(&b, "]");
+		JB_LIT(&b, ",\"lost_seq\":[");
+		jb_u64(&b, lost_first);
+		JB_LIT(&b, ",");
+		jb_u64(&b, lost_last);
+		JB_LIT(&b, "]");
 	}
-	AUDIT_JB_LIT(&b, "}}");
+	JB_LIT(&b, "}}");
 	if (b.ovf)
 		return -EMSGSIZE;
 	len = (size_t)(b.p - as->buf);
@@ -128,56 +128,56 @@ int
 audit_record_checkpoint(struct wt_audit_stream *as, uint64_t now_ns)
 {
 	uint8_t sig[WT_AUDIT_SIG_LEN];
-	struct audit_jb b;
+	struct jb b;
 	size_t len, msg_len;
 	int rc;
 
-	audit_jb_init(&b, as->buf, sizeof(as->buf) - WT_AUDIT_SEAL_MAX);
+	jb_init(&b, as->buf, sizeof(as->buf) - WT_AUDIT_SEAL_MAX);
 	record_head(as, &b, AUDIT_TYPE_CHECKPOINT);
-	AUDIT_JB_LIT(&b, ",\"checkpoint\":{\"stream\":");
-	audit_jb_u64(&b, as->idx);
-	AUDIT_JB_LIT(&b, ",\"epoch\":");
-	audit_jb_u64(&b, as->epoch);
-	AUDIT_JB_LIT(&b, ",\"first\":");
-	audit_jb_u64(&b, as->ckpt_first);
-	AUDIT_JB_LIT(&b, ",\"last\":");
-	audit_jb_u64(&b, as->seq);
-	AUDIT_JB_LIT(&b, ",\"head\":\"");
-	audit_jb_hex(&b, as->head, WT_AUDIT_HASH_LEN);
-	AUDIT_JB_LIT(&b, "\",\"events\":{");
+	JB_LIT(&b, ",\"checkpoint\":{\"stream\":");
+	jb_u64(&b, as->idx);
+	JB_LIT(&b, ",\"epoch\":");
+	jb_u64(&b, as->epoch);
+	JB_LIT(&b, ",\"first\":");
+	jb_u64(&b, as->ckpt_first);
+	JB_LIT(&b, ",\"last\":");
+	jb_u64(&b, as->seq);
+	JB_LIT(&b, ",\"head\":\"");
+	jb_hex_raw(&b, as->head, WT_AUDIT_HASH_LEN);
+	JB_LIT(&b, "\",\"events\":{");
 	for (uint32_t i = 0; i < as->n_types; i++) {
 		if (i)
-			AUDIT_JB_LIT(&b, ",");
-		audit_jb_str(&b, as->type_names[i]);
-		AUDIT_JB_LIT(&b, ":");
-		audit_jb_u64(&b, as->type_counts[i]);
+			JB_LIT(&b, ",");
+		jb_str(&b, as->type_names[i]);
+		JB_LIT(&b, ":");
+		jb_u64(&b, as->type_counts[i]);
 	}
 	if (as->type_other) {
-		AUDIT_JB_LIT(&b, as->n_types ? ",\"other\":" : "\"other\":");
-		audit_jb_u64(&b, as->type_other);
+		JB_LIT(&b, as->n_types ? ",\"other\":" : "\"other\":");
+		jb_u64(&b, as->type_other);
 	}
-	AUDIT_JB_LIT(&b, "},\"gaps\":{");
+	JB_LIT(&b, "},\"gaps\":{");
 	for (uint32_t i = 0; i < as->n_reasons; i++) {
 		if (i)
-			AUDIT_JB_LIT(&b, ",");
-		audit_jb_str(&b, as->reason_names[i]);
-		AUDIT_JB_LIT(&b, ":");
-		audit_jb_u64(&b, as->reason_counts[i]);
+			JB_LIT(&b, ",");
+		jb_str(&b, as->reason_names[i]);
+		JB_LIT(&b, ":");
+		jb_u64(&b, as->reason_counts[i]);
 	}
-	AUDIT_JB_LIT(&b, "},\"key_id\":\"");
+	JB_LIT(&b, "},\"key_id\":\"");
 	if (as->key != NULL)
-		audit_jb_mem(&b, wt_audit_key_id(as->key), 16);
-	AUDIT_JB_LIT(&b, "\"");
+		jb_mem(&b, wt_audit_key_id(as->key), 16);
+	JB_LIT(&b, "\"");
 	/* Signed message: the line so far, from '{' up to (not including) ,"sig": */
 	msg_len = (size_t)(b.p - as->buf);
-	AUDIT_JB_LIT(&b, ",\"sig\":\"");
+	JB_LIT(&b, ",\"sig\":\"");
 	if (as->key != NULL && !b.ovf) {
 		rc = wt_audit_sign(as->key, as->buf, msg_len, sig);
 		if (rc != 0)
 			return rc;
-		audit_jb_hex(&b, sig, WT_AUDIT_SIG_LEN);
+		jb_hex_raw(&b, sig, WT_AUDIT_SIG_LEN);
 	}
-	AUDIT_JB_LIT(&b, "\"}}");
+	JB_LIT(&b, "\"}}");
 	if (b.ovf)
 		return -EMSGSIZE;
 	len = (size_t)(b.p - as->buf);

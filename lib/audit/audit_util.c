@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Small pieces every audit stage needs: a bounded JSON appender that escapes exactly as the
- * exporter does (the chain's sensor id must be the same bytes everywhere), hex, crc, and the
+ * Small pieces every audit stage needs: hex, crc, and the
  * crash-safe file replacement (temp + fsync + rename + fsync of the directory).
  */
 #include <errno.h>
@@ -14,58 +13,6 @@
 #include "audit_priv.h"
 
 void
-audit_jb_u64(struct audit_jb *b, uint64_t v)
-{
-	char tmp[20];
-	char *q = tmp + sizeof(tmp);
-
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	audit_jb_mem(b, q, (size_t)(tmp + sizeof(tmp) - q));
-}
-
-void
-audit_jb_str(struct audit_jb *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-
-	audit_jb_mem(b, "\"", 1);
-	for (;; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[6];
-		size_t n;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		audit_jb_mem(b, run, (size_t)(s - run));
-		if (c == '\0')
-			break;
-		run = s + 1;
-		esc[0] = '\\';
-		n = 2;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			n = 6;
-		}
-		audit_jb_mem(b, esc, n);
-	}
-	audit_jb_mem(b, "\"", 1);
-}
-
-void
 audit_hex(char *out, const uint8_t *v, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -74,17 +21,6 @@ audit_hex(char *out, const uint8_t *v, size_t n)
 		out[2 * i] = hex[v[i] >> 4];
 		out[2 * i + 1] = hex[v[i] & 0xf];
 	}
-}
-
-void
-audit_jb_hex(struct audit_jb *b, const uint8_t *v, size_t n)
-{
-	if (WT_UNLIKELY((size_t)(b->end - b->p) < 2 * n)) {
-		b->ovf = true;
-		return;
-	}
-	audit_hex(b->p, v, n);
-	b->p += 2 * n;
 }
 
 static inline int

@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "export_jb.h"
+#include "export_priv.h"
+#include "wt_jb.h"
 #include "export_priv.h"
 
 static void

@@ -11,7 +11,8 @@
  * Every string is escaped and capped at twice its field size, so the worst case fits
  * WT_EXPORT_JSON_MAX (checked by a test).
  */
-#include "export_jb.h"
+#include "export_priv.h"
+#include "wt_jb.h"
 #include "export_priv.h"
 
 #define KEY(b, k) JB_LIT(b, "\"" k "\":")

@@ -87,4 +87,8 @@ int export_file_append(struct export_file *f, struct wt_export_stats *st, const 
 int export_file_write(struct export_file *f, struct wt_export_stats *st);
 void export_file_close(struct export_file *f, struct wt_export_stats *st);
 
+struct jb;
+/* export_json_http.c: the members of an `http` event after the common ones. */
+void export_json_http(struct jb *b, const struct wt_event *ev);
+
 #endif /* EXPORT_PRIV_H */

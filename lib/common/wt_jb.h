@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
- * Private to lib/export: the bounded JSON appender the export_json*.c files share. It writes
- * into a caller buffer and stops (remembering it) when the buffer is full: no heap.
+/**
+ * @file
+ * The bounded JSON appender every library that writes JSON shares (the exporter's events, the
+ * audit chain's records), so a string is escaped to the same bytes everywhere: the hash chain
+ * depends on it. It writes into a caller buffer and stops (remembering it) when the buffer is
+ * full: no heap. Header-only (static inline).
  */
-#ifndef EXPORT_JB_H
-#define EXPORT_JB_H
+#ifndef WT_JB_H
+#define WT_JB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,7 +15,6 @@
 #include <string.h>
 
 #include "wt_common.h"
-#include "wt_event.h"
 
 /* Bounded appender: on overflow it stops writing and remembers it. */
 struct jb {
@@ -20,6 +22,15 @@ struct jb {
 	char *end;   /* last usable byte + 1 (one byte is kept for the NUL) */
 	bool ovf;
 };
+
+/* Start appending at @p buf; at most @p cap bytes are written. */
+static inline void
+jb_init(struct jb *b, char *buf, size_t cap)
+{
+	b->p = buf;
+	b->end = buf + cap;
+	b->ovf = false;
+}
 
 static inline void
 jb_mem(struct jb *b, const void *s, size_t n)
@@ -232,7 +243,20 @@ jb_hex(struct jb *b, const uint8_t *p, size_t n)
 	jb_chr(b, '"');
 }
 
-/* export_json_http.c: the members of an `http` event after the common ones. */
-void export_json_http(struct jb *b, const struct wt_event *ev);
+/* Bytes as lower-case hex digits, without quotes. */
+static inline void
+jb_hex_raw(struct jb *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
 
-#endif /* EXPORT_JB_H */
+	if (WT_UNLIKELY((size_t)(b->end - b->p) < 2 * n)) {
+		b->ovf = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		*b->p++ = hex[p[i] >> 4];
+		*b->p++ = hex[p[i] & 0xf];
+	}
+}
+
+#endif /* WT_JB_H */
