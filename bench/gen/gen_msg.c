@@ -273,7 +273,7 @@ json_bytes(const struct gen_ctx *g, const struct gen_flow *f, const struct gen_m
 			memcpy(dst, pre + off, n);
 		} else if (off >= m->body_len - 2) {
 			n = end - off;
-			memcpy(dst, "]}" + (off - (m->body_len - 2)), n);
+			memcpy(dst, &"]}"[off - (m->body_len - 2)], n);
 		} else {
 			uint32_t ro = off - plen, k, in, rl;
 
