@@ -10,7 +10,8 @@
 #   (RFC 2544 benchmarking range: never routed anywhere)
 #
 # 1. namespace, veth pair, nginx in the namespace (own temp prefix and config)
-# 2. wiretrail -c OUT/live.yaml (vdev net_af_packet0,iface=wtlPIDh, file output OUT/eve.json);
+# 2. wiretrail -c config/demo.yaml with --set overrides (vdev net_af_packet0,iface=wtlPIDh,
+#    file output OUT/eve.json);
 #    wait for `kafka bootstrap:` + 2 s
 # 3. tcpdump -i wtlPIDh -w OUT/live.pcap, ready + 1 s; 10 connections from curl (3 keep-alive ones
 #    with 3 requests, a POST, a 404); 2 s; tcpdump stopped (SIGINT)
@@ -97,55 +98,12 @@ done
 pass "nginx up in $ns on $ns_ip:80"
 
 # ---------------------------------------------------------------- wiretrail
-cat >"$OUT/live.yaml" <<EOF
-# written by tests/integration/run_live.sh
-sensor:
-  name: live-test
-dpdk:
-  eal-params: ["--no-huge", "--no-pci", "--no-shconf", "--file-prefix", "$prefix", "-m", "1024",
-               "--log-level", "*:warning",
-               "--lcores", "0@(0-1),1@(0-1),2@(0-1),3@(0-1)",
-               "--vdev", "net_af_packet0,iface=$hveth"]
-  interfaces:
-    - interface: default
-      rx-queues: 1
-      rx-descriptors: 1024
-      mempool-size: 8191
-      mempool-cache-size: 256
-    - interface: net_af_packet0
-threading:
-  rx-lcores: [1]
-  worker-lcores: [2]
-  exporter-lcores: [3]
-  idle-sleep-us: 50
-flow:
-  max-flows: 65536
-  memcap: 64mb
-  timeouts:
-    tcp-new: 30
-    tcp-established: 300
-    tcp-closed: 10
-    udp: 30
-    icmp: 30
-    other: 30
-    hard: 3600
-events:
-  pool-size: 16383
-  ring-size: 4096
-kafka:
-  brokers: embedded
-  embedded-brokers: 3
-  topic-template: "wiretrail.{event_type}"
-  librdkafka:
-    linger.ms: 10
-outputs:
-  kafka:
-    enabled: true
-  file:
-    enabled: true
-    path: $OUT/eve.json
-EOF
-wt_start "$exe" -c "$OUT/live.yaml"
+# The demo config, capturing live on the host end of the veth with net_af_packet.
+eal="--no-huge --no-pci --no-shconf --file-prefix $prefix -m 1024 --log-level *:warning"
+eal="$eal --lcores 0@(0-1),1@(0-1),2@(0-1),3@(0-1) --vdev net_af_packet0,iface=$hveth"
+wt_start "$exe" -c config/demo.yaml --set sensor.name=live-test --set "dpdk.eal-params=$eal" \
+	--set dpdk.interfaces=net_af_packet0 --set outputs.file.enabled=true \
+	--set "outputs.file.path=$OUT/eve.json"
 wt_wait_line 'kafka bootstrap: ' 30 || wt_result
 pass "wiretrail started ($(grep -m1 '^kafka bootstrap:' "$OUT/stdout.txt"))"
 sleep 2

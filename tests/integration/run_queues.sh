@@ -7,7 +7,7 @@
 #
 #   tests/integration/run_queues.sh WIRETRAIL PCAP      (cwd = project root)
 #
-# The config (OUT/queues.yaml) is written here: interface net_pcap0 with rx-queues: 2,
+# The config is config/demo.yaml with --set overrides: interface net_pcap0 with rx-queues: 2,
 # rx-lcores: [], worker-lcores: [1, 2], exporter-lcores: [3]. OUT removed at exit unless KEEP=1.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -32,56 +32,13 @@ else
 	fail "split left a queue empty ($n0 + $n1 packets)"
 fi
 
-cat >"$OUT/queues.yaml" <<EOF
-# written by tests/integration/run_queues.sh
-sensor:
-  name: queues-test
-dpdk:
-  eal-params: ["--no-huge", "--no-pci", "--no-shconf", "--file-prefix", "$prefix", "-m", "1024",
-               "--log-level", "*:warning",
-               "--lcores", "0@(0-1),1@(0-1),2@(0-1),3@(0-1)",
-               "--vdev", "net_pcap0,rx_pcap=$OUT/q0.pcap,rx_pcap=$OUT/q1.pcap"]
-  interfaces:
-    - interface: default
-      rx-queues: 1
-      rx-descriptors: 1024
-      mempool-size: 8191
-      mempool-cache-size: 256
-    - interface: net_pcap0
-      rx-queues: 2
-threading:
-  rx-lcores: []         # workers poll the queues themselves
-  worker-lcores: [1, 2]
-  exporter-lcores: [3]
-  idle-sleep-us: 50
-flow:
-  max-flows: 65536
-  memcap: 64mb
-  timeouts:
-    tcp-new: 30
-    tcp-established: 300
-    tcp-closed: 10
-    udp: 30
-    icmp: 30
-    other: 30
-    hard: 3600
-events:
-  pool-size: 16383
-  ring-size: 4096
-kafka:
-  brokers: embedded
-  embedded-brokers: 3
-  topic-template: "wiretrail.{event_type}"
-  librdkafka:
-    linger.ms: 10
-outputs:
-  kafka:
-    enabled: true
-  file:
-    enabled: false
-    path: eve.json
-EOF
+# The demo config, with one port of two queues polled directly by two workers (no RX lcore).
+eal="--no-huge --no-pci --no-shconf --file-prefix $prefix -m 1024 --log-level *:warning"
+eal="$eal --lcores 0@(0-1),1@(0-1),2@(0-1),3@(0-1) --vdev net_pcap0,rx_pcap=$OUT/q0.pcap,rx_pcap=$OUT/q1.pcap"
 
 WT_EXPECT_WORKERS=2
-wt_offline_run "$pcap" "$exe" -c "$OUT/queues.yaml"
+wt_offline_run "$pcap" "$exe" -c config/demo.yaml --set sensor.name=queues-test \
+	--set "dpdk.eal-params=$eal" --set dpdk.interfaces=net_pcap0 \
+	--set dpdk.interfaces.net_pcap0.rx-queues=2 --set threading.rx-lcores= \
+	--set threading.worker-lcores=1,2 --set threading.exporter-lcores=3
 wt_result
